@@ -1,0 +1,62 @@
+"""`python -m dscalc`: the same code path as the pages, from a shell."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import dscalc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
+    return subprocess.run([sys.executable, "-m", "dscalc", *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_list_prints_every_calculator_with_id_and_title():
+    result = cli("list")
+    assert result.returncode == 0
+    listed = json.loads(result.stdout)
+    assert {item["id"] for item in listed} == {calc.id for calc in dscalc.calculators()}
+    assert all(item["title"] for item in listed)
+
+
+def test_run_prints_the_outputs_of_dscalc_run():
+    result = cli("run", "kv-cache", "--json", '{"context_length": 4096}')
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == dscalc.run("kv-cache", {"context_length": 4096})
+
+
+def test_config_reads_a_hugging_face_config_file(tmp_path):
+    config = dscalc.data.models()["qwen2.5-72b"]["config"]
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(config))
+    result = cli("run", "kv-cache", "--config", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["bytes_per_token"] == 327_680
+
+
+@pytest.mark.parametrize("args, field", [
+    (("run", "kv-cache", "--json", '{"context_length": "abc"}'), "context_length"),
+    (("run", "kv-cache", "--json", "{not json"), "--json"),
+    (("run", "kv-cache", "--json", "[1]"), "--json"),
+    (("run", "kv-cache", "--config", "/no/such/file.json"), "config"),
+    (("run", "nope"), "id"),
+])
+def test_invalid_input_exits_2_with_a_json_error_and_no_traceback(args, field):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == field
+    assert "Traceback" not in result.stderr
+
+
+def test_lang_ja_gives_japanese_messages():
+    result = cli("run", "kv-cache", "--lang", "ja", "--json", '{"batch_size": 0}')
+    assert result.returncode == 2
+    assert "以上" in json.loads(result.stdout)["error"]["message"]
