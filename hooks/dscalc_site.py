@@ -46,6 +46,8 @@ KATEX_FILES = ("katex.min.js", "katex.min.css")
 FENCE = re.compile(r"^```dscalc[ \t]+(?P<id>[a-z0-9-]+)[ \t]*\n(?P<body>.*?)^```[ \t]*$",
                    re.MULTILINE | re.DOTALL)
 FACT = re.compile(r"\{\{\s*fact:(?P<id>[a-z0-9.-]+)\s*\}\}")
+CALC_VALUE = re.compile(r"\{\{\s*calc:(?P<id>[a-z0-9-]+)\.(?P<output>[a-z0-9_]+)"
+                        r"(?P<args>(?:\s+[a-z0-9_]+=[^\s}]+)*)\s*\}\}")
 PLACEHOLDER = '<div data-dscalc-placeholder="{index}"></div>'
 PLACEHOLDER_RE = re.compile(r'<div data-dscalc-placeholder="(\d+)"></div>')
 
@@ -134,7 +136,30 @@ def on_page_markdown(markdown: str, page, config, files):
 
     markdown = FENCE.sub(remember, markdown)
     _state["forms"][page.file.src_uri] = forms
+    markdown = CALC_VALUE.sub(lambda match: calc_value(match, page), markdown)
     return cite_facts(markdown, page)
+
+
+def calc_value(match: re.Match, page) -> str:
+    """``{{calc:kv-cache.bytes_per_token model=qwen2.5-72b}}``: one output, computed now by dscalc.
+
+    Numbers in prose that follow from a formula are computed, never typed, so the text and the
+    calculators cannot drift apart.
+    """
+    inputs = {}
+    for pair in match.group("args").split():
+        key, _, text = pair.partition("=")
+        try:
+            inputs[key] = json.loads(text)
+        except ValueError:
+            inputs[key] = text
+    answer = web.evaluate(match.group("id"), inputs, _state["lang"])
+    output = match.group("output")
+    if not answer["ok"] or output not in answer["display"]:
+        problem = answer.get("error") or f"no output {output!r}"
+        raise PluginError(f"{page.file.src_uri}: {match.group(0)} failed: {problem}")
+    return (f'<span class="calc-value" data-calc="{_e(match.group("id"))}" data-output="{_e(output)}" '
+            f'data-value="{_e(answer["raw"][output])}">{_e(answer["display"][output])}</span>')
 
 
 def cite_facts(markdown: str, page) -> str:
@@ -252,8 +277,14 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
     parts.append(f'<p class="dscalc-error" data-error-for="" id="{prefix}-form-error" aria-live="polite"></p>')
     parts.append(f'<section class="dscalc-results" aria-label="{_e(strings["outputs"])}">'
                  f'<h4>{_e(strings["outputs"])}</h4><dl class="dscalc-outputs">')
+    charts = []
     for spec in calc.outputs:
         if spec.format == "json":
+            continue
+        if spec.format == "svg":
+            charts.append(f'<figure class="dscalc-chart"><output name="{spec.name}" data-format="svg" '
+                          f'aria-label="{_e(spec.label.get(lang))}">{answer["display"][spec.name]}'
+                          f"</output></figure>")
             continue
         parts.append(
             f'<div class="dscalc-output"><dt id="{prefix}-out-{spec.name}">{_e(spec.label.get(lang))}</dt>'
@@ -261,6 +292,7 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
             f'aria-labelledby="{prefix}-out-{spec.name}" data-value="{_e(answer["raw"][spec.name])}">'
             f"{render_display(spec.format, answer['display'][spec.name])}</output></dd></div>")
     parts.append("</dl>")
+    parts += charts
     parts.append(render_formula(calc, answer["formula"], lang))
     source_url = page_relative(page, source_page_uri(calc.source_module).replace(".md", "/"))
     parts.append(f'<p class="dscalc-links"><a href="{_e(source_url)}">{_e(strings["source"])}</a>'
@@ -277,6 +309,8 @@ def _jsonable_inputs(calc, clean: dict) -> dict:
 
 
 def render_display(format_name: str, display: str) -> str:
+    if format_name == "svg":
+        return display  # made by dscalc.charts from numbers, with every text escaped
     if format_name == "url" and display.startswith("https://"):
         return f'<a href="{_e(display)}">{_e(display)}</a>'
     return _e(display)

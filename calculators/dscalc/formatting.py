@@ -84,7 +84,7 @@ def format_value(kind: str, value, lang: str, unit: str = "") -> str:
         text = f"{value:.1f}%"
     elif kind == "number":
         text = f"{value:,.4g}" if isinstance(value, float) else group(value)
-    elif kind in ("text", "url"):
+    elif kind in ("text", "url", "svg"):
         text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False)

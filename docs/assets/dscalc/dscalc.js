@@ -106,8 +106,13 @@
     for (const output of form.querySelectorAll("output[name]")) {
       const name = output.getAttribute("name");
       if (!(name in answer.raw)) continue;
-      output.dataset.value = answer.raw[name];
       const text = answer.display[name];
+      if (output.dataset.format === "svg") {
+        // SVG drawn by dscalc.charts from numbers, every label escaped there.
+        output.innerHTML = text;
+        continue;
+      }
+      output.dataset.value = answer.raw[name];
       if (output.dataset.format === "url" && /^https:\/\//.test(text)) {
         const link = document.createElement("a");
         link.href = text;
