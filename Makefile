@@ -34,8 +34,8 @@ $(PYODIDE_STAMP): tests/pyodide/requirements.txt
 setup: $(PY_STAMP) $(NPM_STAMP)
 
 site: setup
-	$(BIN)/mkdocs build --strict --quiet -f mkdocs.yml
-	$(BIN)/mkdocs build --strict --quiet -f mkdocs.en.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -f mkdocs.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -f mkdocs.en.yml
 
 serve: site
 	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT) site
