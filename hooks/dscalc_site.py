@@ -238,7 +238,9 @@ def shared_uri(path: str) -> str:
 
 
 def page_relative(page, target: str) -> str:
-    return get_relative_url(target, page.url or ".")
+    """``target`` (relative to this build's root, possibly starting with ``../``) from ``page``."""
+    to_root = get_relative_url(".", page.url or ".")
+    return posixpath.normpath(posixpath.join(to_root, target)) + ("/" if target.endswith("/") else "")
 
 
 def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
@@ -323,7 +325,8 @@ def render_field(spec, value, prefix: str, lang: str) -> str:
     if spec.help:
         described.insert(0, f"{field_id}-help")
         help_html = f'<p class="dscalc-help" id="{field_id}-help">{_e(spec.help.get(lang))}</p>'
-    unit = f' <span class="dscalc-unit">({_e(spec.unit)})</span>' if spec.unit else ""
+    unit_text = spec.unit.get(lang) if hasattr(spec.unit, "get") else spec.unit
+    unit = f' <span class="dscalc-unit">({_e(unit_text)})</span>' if unit_text else ""
     label = f'<label for="{field_id}">{_e(spec.label.get(lang))}{unit}</label>'
     common = f'id="{field_id}" name="{spec.name}" aria-describedby="{" ".join(described)}"'
     if spec.kind == "choice":
@@ -335,6 +338,9 @@ def render_field(spec, value, prefix: str, lang: str) -> str:
         text = json.dumps(value, indent=2, ensure_ascii=False) if value else ""
         control = (f'<textarea {common} rows="6" spellcheck="false" autocomplete="off" '
                    f'placeholder="{{&quot;model_type&quot;: &quot;llama&quot;, …}}">{_e(text)}</textarea>')
+    elif spec.kind == "text":
+        shown = "" if value is None else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+        control = f'<input type="text" autocomplete="off" spellcheck="false" {common} value="{_e(shown)}">'
     else:
         mode = "numeric" if spec.kind == "int" else "decimal"
         shown = "" if value is None else str(value)

@@ -12,6 +12,9 @@ Standard library only, so the same package runs in CPython and in the browser (P
 from __future__ import annotations
 
 from . import kv_cache  # noqa: F401  (registers the calculator)
+from . import moe_routing  # noqa: F401
+from . import model_size  # noqa: F401
+from . import memory  # noqa: F401
 from .errors import ValidationError
 from .registry import calculators, get, run
 

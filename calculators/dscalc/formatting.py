@@ -70,6 +70,8 @@ def format_value(kind: str, value, lang: str, unit: str = "") -> str:
     """Display text for one output value."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return {"ja": ("はい", "いいえ"), "en": ("yes", "no")}["ja" if lang == "ja" else "en"][0 if value else 1]
     if kind == "bytes":
         return format_bytes(value)
     if kind == "params":

@@ -16,6 +16,8 @@ from .errors import ValidationError
 
 #: Largest pasted ``config.json`` accepted, in characters (real configs are a few kB).
 MAX_CONFIG_CHARS = 200_000
+#: Largest free-text input accepted, in characters.
+MAX_TEXT_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,9 @@ class Choice:
 class Field:
     """One input.
 
-    ``kind`` is ``"int"``, ``"float"``, ``"choice"`` or ``"config"`` (a Hugging Face
-    ``config.json`` object, or its JSON text). ``default=None`` with ``optional=True`` means
+    ``kind`` is ``"int"``, ``"float"``, ``"choice"``, ``"config"`` (a Hugging Face
+    ``config.json`` object, or its JSON text) or ``"text"`` (free text, or a JSON list, that the
+    calculator parses itself, e.g. a comma-separated list of numbers). ``default=None`` with ``optional=True`` means
     "not given"; the calculator then derives the value (for example from the config).
     """
 
@@ -48,7 +51,7 @@ class Field:
     kind: str
     label: Text
     default: Any = None
-    unit: str = ""
+    unit: "str | Text" = ""  # a Text where the unit is a word that needs translating
     help: Text | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -207,4 +210,12 @@ def _clean_value(spec: Field, raw: Any) -> Any:
         return raw
     if spec.kind == "config":
         return parse_config(spec.name, raw)
+    if spec.kind == "text":
+        if isinstance(raw, list):
+            return raw  # a JSON array from the CLI: the calculator checks each item
+        if not isinstance(raw, str):
+            raise _error(spec.name, "文字列またはリストを入力してください。", "Enter text or a list.")
+        if len(raw) > MAX_TEXT_CHARS:
+            raise _error(spec.name, "入力が長すぎます。", "That text is too long.")
+        return raw.strip()
     raise AssertionError(f"unknown field kind {spec.kind!r}")

@@ -145,11 +145,13 @@
     } catch (error) {
       const reason = { mime: text.error_mime, timeout: text.error_timeout, missing: text.error_missing }[error.message];
       setState(form, "error", reason ? `${text.status_error} ${reason}` : text.status_error);
+      form.dataset.answers = String(Number(form.dataset.answers || 0) + 1);
       return;
     }
     const inputs = collectInputs(form);
     const answer = JSON.parse(await callPython({ id: form.dataset.calc, inputs, lang: form.dataset.lang }));
     if (sequence !== form._sequence) return; // a newer change is on its way
+    form.dataset.answers = String(Number(form.dataset.answers || 0) + 1);
     clearErrors(form);
     if (!answer.ok) {
       showError(form, answer.error);
@@ -318,6 +320,10 @@
     if (search && !search.hasAttribute("aria-label")) {
       const input = search.querySelector("input[aria-label]");
       search.setAttribute("aria-label", input ? input.getAttribute("aria-label") : "Search");
+    }
+    // Scrollable notebook code must be reachable by keyboard (axe: scrollable-region-focusable).
+    for (const region of document.querySelectorAll(".highlight-ipynb, .jp-OutputArea-output pre")) {
+      if (!region.hasAttribute("tabindex")) region.tabIndex = 0;
     }
     for (const form of document.querySelectorAll("form.dscalc")) bind(form);
     typeset(document.body);
