@@ -173,7 +173,7 @@ def cite_facts(markdown: str, page) -> str:
             raise PluginError(f"{page.file.src_uri}: unknown fact {fact_id!r}")
         if fact_id not in cited:
             cited.append(fact_id)
-        shown = (fact.get("display") or {}).get(lang) or str(fact["value"])
+        shown = localized(fact.get("display"), lang) or str(fact["value"])
         marker = " ⚠" if fact.get("status") == "disputed" else ""
         return (f'<span class="fact" data-fact="{html.escape(fact_id)}">{html.escape(shown)}'
                 f"{marker}</span>[^fact-{fact_id}]")
@@ -182,6 +182,13 @@ def cite_facts(markdown: str, page) -> str:
     if cited:
         markdown += "\n\n" + "\n".join(footnote(_state["facts"][fact_id], lang) for fact_id in cited)
     return markdown
+
+
+def localized(text, lang: str) -> str | None:
+    """A ``{ja:, en:}`` mapping's text in ``lang``; a plain string is the same in both."""
+    if isinstance(text, dict):
+        return text.get(lang)
+    return None if text is None else str(text)
 
 
 def footnote(fact: dict, lang: str) -> str:
@@ -196,7 +203,7 @@ def footnote(fact: dict, lang: str) -> str:
     if fact.get("status") == "disputed":
         label = {"ja": "異説", "en": "Disputed"}[lang]
         others = "; ".join(
-            f"{(alt.get('display') or {}).get(lang) or alt.get('value')} "
+            f"{localized(alt.get('display'), lang) or alt.get('value')} "
             f"([{alt.get('source_title') or alt['source_url']}]({alt['source_url']}))"
             for alt in fact.get("dispute") or [])
         text += f" **{label}:** {others}"

@@ -89,7 +89,8 @@ def watch():
 
 @pytest.fixture
 def context(browser, watch, request):
-    options = getattr(request, "param", {}) or {}
+    # Wide enough for Material's sidebars and header search field (html is 125% font size).
+    options = {"viewport": {"width": 1600, "height": 1000}, **(getattr(request, "param", {}) or {})}
     context = browser.new_context(**options)
     context.on("request", lambda req: watch.requests.append(req.url))
     context.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
