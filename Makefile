@@ -20,6 +20,11 @@ $(PY_STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+ORACLE_STAMP := $(VENV)/.oracles-installed
+$(ORACLE_STAMP): requirements-oracles.txt $(PY_STAMP)
+	$(BIN)/pip install --quiet -r requirements-oracles.txt
+	touch $@
+
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -47,8 +52,12 @@ dev: setup
 browser:
 	@bash tools/ensure_chromium.sh
 
-test: setup $(PYODIDE_STAMP) browser site
-	$(BIN)/python -m pytest
+# The browser tests serve the site at the address it was built for: Material's instant navigation
+# only works there (it reads sitemap.xml, whose URLs come from site_url).
+TEST_PORT ?= 8765
+test: setup $(ORACLE_STAMP) $(PYODIDE_STAMP) browser
+	SITE_URL=http://127.0.0.1:$(TEST_PORT)/ SITE_URL_EN=http://127.0.0.1:$(TEST_PORT)/en/ $(MAKE) --no-print-directory site
+	DSCALC_REQUIRE_ORACLES=1 $(BIN)/python -m pytest
 
 bench: setup browser site
 	$(BIN)/python tools/bench.py site

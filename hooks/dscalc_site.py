@@ -270,6 +270,9 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
         "data-wheel": page_relative(page, wheel_uri),
         "data-pyodide": page_relative(page, pyodide_uri),
         "data-defaults": json.dumps(_jsonable_inputs(calc, clean), ensure_ascii=False),
+        # An attribute, not a <script type="application/json">: Material's instant navigation
+        # re-creates content scripts and would run JSON as JavaScript.
+        "data-strings": json.dumps(strings, ensure_ascii=False),
     }
     basic = [spec for spec in calc.inputs if not spec.advanced]
     advanced = [spec for spec in calc.inputs if spec.advanced]
@@ -308,7 +311,6 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
                  f' · <button type="button" class="dscalc-copy-link md-button">{_e(strings["copy_link"])}</button></p>')
     parts.append("</section>")
     parts.append(f'<p class="dscalc-status" role="status">{_e(strings["status_static"])}</p>')
-    parts.append(f'<script type="application/json" class="dscalc-strings">{_json_script(strings)}</script>')
     parts.append("</form>")
     return "\n".join(parts)
 
@@ -376,11 +378,6 @@ def _e(text) -> str:
 
 def _attrs(attrs: dict) -> str:
     return " ".join(name if value is None else f'{name}="{_e(value)}"' for name, value in attrs.items())
-
-
-def _json_script(value) -> str:
-    # "</" cannot appear inside a <script> element, whatever the JSON holds.
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 # --------------------------------------------------------------------------- vendored assets

@@ -7,6 +7,7 @@ console error, fails the test.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -44,9 +45,24 @@ def _server(site_dir: Path, prefix: str = "/"):
     return server
 
 
+def built_for_port(site_dir: Path) -> int:
+    """The loopback port in the site's site_url (0 if it was built for elsewhere).
+
+    Material's instant navigation only intercepts links when the page is served at site_url.
+    """
+    match = re.search(r"<loc>http://127\.0\.0\.1:(\d+)/", (site_dir / "sitemap.xml").read_text())
+    return int(match.group(1)) if match else 0
+
+
 @pytest.fixture(scope="session")
 def base_url(site_dir):
-    server = _server(site_dir)
+    port = built_for_port(site_dir)
+    try:
+        server = make_server(site_dir, port=port)
+    except OSError as error:
+        pytest.fail(f"port {port} (the site's site_url) is busy: {error}. Stop what uses it, or rebuild "
+                    "with another SITE_URL / TEST_PORT.")
+    serve_in_background(server)
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
 
@@ -74,6 +90,7 @@ class Watch:
 
     def __init__(self):
         self.requests: list[str] = []
+        self.gets: list[str] = []
         self.errors: list[str] = []
 
     def foreign_requests(self) -> list[str]:
@@ -93,6 +110,7 @@ def context(browser, watch, request):
     options = {"viewport": {"width": 1600, "height": 1000}, **(getattr(request, "param", {}) or {})}
     context = browser.new_context(**options)
     context.on("request", lambda req: watch.requests.append(req.url))
+    context.on("request", lambda req: watch.gets.append(req.url) if req.method == "GET" else None)
     context.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
     context.on("weberror", lambda err: watch.errors.append(str(err.error)))
     yield context

@@ -86,13 +86,18 @@ def test_the_runtime_loads_once_across_two_calculator_pages(page, base_url, watc
     page.goto(base_url + "en/kv-cache/")
     change_and_wait(page, "context_length", 2048, "total_bytes")
     # Material's instant navigation: follow in-site links without a full reload.
-    page.locator('a.md-nav__link[href="../mla/"]:visible').first.click()
+    time_origin = page.evaluate("performance.timeOrigin")
+    old_form = form(page).element_handle()
+    page.locator('a.md-nav__link[href$="/en/mla/"]:visible').first.click()
     page.wait_for_url(re.compile(r"/en/mla/$"))
+    page.wait_for_function("old => !old.isConnected && document.querySelector('form.dscalc[data-bound]')",
+                           arg=old_form)
     change_and_wait(page, "context_length", 4096, "total_bytes")
     assert form(page).get_attribute("data-state") == "ready"
-    wasm = [url for url in watch.requests if url.endswith("pyodide.asm.wasm")]
+    wasm = [url for url in watch.gets if url.endswith("pyodide.asm.wasm")]
     assert len(wasm) == 1, wasm
-    wheels = [url for url in watch.requests if url.endswith(".whl")]
+    wheels = [url for url in watch.gets if url.endswith(".whl")]
+    assert page.evaluate("performance.timeOrigin") == time_origin, "no full page load in between"
     assert len(wheels) == 1, wheels
 
 

@@ -67,7 +67,7 @@
 
   function strings(form) {
     if (!form._strings) {
-      form._strings = JSON.parse(form.querySelector("script.dscalc-strings").textContent);
+      form._strings = JSON.parse(form.dataset.strings);
     }
     return form._strings;
   }

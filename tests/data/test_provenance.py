@@ -1,0 +1,62 @@
+"""Every fact in data/ names its source, the date it was read, a quote and a status."""
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+STATUSES = {"verified", "unverified", "disputed"}
+
+
+def check_provenance(record: dict, where: str) -> None:
+    assert re.match(r"^https://", str(record.get("source_url", ""))), f"{where}: source_url"
+    accessed = record.get("accessed")
+    accessed = accessed if isinstance(accessed, date) else date.fromisoformat(str(accessed))
+    assert date(2023, 1, 1) <= accessed <= date.today(), f"{where}: accessed"
+    assert record.get("status") in STATUSES, f"{where}: status"
+    assert str(record.get("quote", "")).strip(), f"{where}: quote"
+
+
+def fact_records():
+    for path in sorted((DATA / "facts").glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")):
+            yield f"{path.name}:{record.get('id')}", record
+
+
+@pytest.mark.parametrize("where, record", list(fact_records()))
+def test_every_fact_has_provenance_and_both_languages(where, record):
+    check_provenance(record, where)
+    assert "value" in record, where
+    label = record.get("label") or {}
+    assert label.get("ja") and label.get("en"), f"{where}: label in ja and en"
+    if record["status"] == "disputed":
+        assert record.get("dispute"), f"{where}: a disputed fact lists the other sources"
+        for alternative in record["dispute"]:
+            assert str(alternative.get("source_url", "")).startswith("https://"), where
+
+
+def test_fact_ids_are_unique_across_files():
+    ids = [where.split(":", 1)[1] for where, _ in fact_records()]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "models").glob("*.json")), ids=lambda p: p.stem)
+def test_every_model_record_has_provenance_and_a_config(path):
+    record = json.loads(path.read_text(encoding="utf-8"))
+    assert record["id"] == path.stem
+    check_provenance(record, path.name)
+    assert isinstance(record["config"], dict) and record["config"].get("num_hidden_layers")
+    for name, figure in (record.get("published") or {}).items():
+        check_provenance(figure, f"{path.name}:{name}")
+
+
+def test_every_chip_record_has_provenance():
+    chips = json.loads((DATA / "chips.json").read_text(encoding="utf-8"))["chips"]
+    assert {"h100-sxm", "h800-sxm", "h200-sxm", "b200", "mi300x"} <= {chip["id"] for chip in chips}
+    for chip in chips:
+        check_provenance(chip, chip["id"])
+        assert chip["memory_bytes"] > 10**9
