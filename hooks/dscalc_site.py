@@ -36,6 +36,8 @@ from dscalc.registry import get as get_calculator  # noqa: E402
 SHARED_ASSETS = ROOT / "docs" / "assets"
 NODE_MODULES = ROOT / "node_modules"
 WHEEL_CACHE = ROOT / ".cache" / "wheels"
+#: pyodide-build's CLI (make setup installs it where a Python >= 3.12 exists).
+LOCK_TOOL = ROOT / ".venv-pyodide-build" / "bin" / "pyodide"
 UI_STRINGS = json.loads((ROOT / "hooks" / "ui_strings.json").read_text(encoding="utf-8"))
 
 #: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
@@ -60,6 +62,9 @@ def on_config(config):
     _state["lang"] = "ja" if config.theme["language"] == "ja" else "en"
     _state["site_root"] = (config.extra.get("dscalc") or {}).get("site_root", "")
     _state["wheel"] = build_wheel()
+    # With pyodide-build, dscalc is registered (name, sha256) in the site's pyodide-lock.json and
+    # the worker loads it by name; without it, the worker loads the wheel by its URL.
+    _state["lock_tool"] = LOCK_TOOL if LOCK_TOOL.exists() else None
     _state["facts"] = load_facts()
     _state["forms"] = {}
     return config
@@ -268,6 +273,7 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
         "class": "dscalc", "data-calc": calc_id, "data-instance": instance, "data-state": "static",
         "data-lang": lang, "id": prefix, "novalidate": None,
         "data-wheel": page_relative(page, wheel_uri),
+        **({"data-package": "dscalc"} if _state["lock_tool"] else {}),
         "data-pyodide": page_relative(page, pyodide_uri),
         "data-defaults": json.dumps(_jsonable_inputs(calc, clean), ensure_ascii=False),
         # An attribute, not a <script type="application/json">: Material's instant navigation
@@ -391,10 +397,23 @@ def on_post_build(config):
     if _state["site_root"]:
         return  # the shared runtime lives once, at the site root (the Japanese build)
     copy_package_files("pyodide", PYODIDE_FILES, site / "assets" / "pyodide")
+    if _state["lock_tool"]:
+        register_wheel_in_lockfile(wheel, site / "assets" / "pyodide" / "pyodide-lock.json")
     copy_package_files("katex/dist", KATEX_FILES, site / "assets" / "katex")
     fonts = NODE_MODULES / "katex" / "dist" / "fonts"
     shutil.copytree(fonts, site / "assets" / "katex" / "fonts", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.ttf", "*.woff"))
+
+
+def register_wheel_in_lockfile(wheel: Path, lockfile: Path) -> None:
+    """Add dscalc, with its sha256, to the site's copy of pyodide-lock.json (offline)."""
+    result = subprocess.run(
+        [str(_state["lock_tool"]), "lockfile", "add-wheels", "--input",
+         str(NODE_MODULES / "pyodide" / "pyodide-lock.json"), "--output", str(lockfile),
+         "--wheel-url", f"../dscalc/wheels/{wheel.parent.name}/", str(wheel)],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PluginError(f"pyodide lockfile add-wheels failed:\n{result.stdout}\n{result.stderr}")
 
 
 def copy_package_files(package: str, names: tuple[str, ...], target: Path) -> None:

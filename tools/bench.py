@@ -7,8 +7,9 @@
 - boot: bare Pyodide on the same assets and server (loadPyodide + one runPython);
 - their ratio: what our page adds on top of Pyodide itself (wheel, worker, dscalc import);
 - recompute: latency from an input change to the new result, once Python is warm;
-- bytes: transferred for a page without and with a calculator (before and after Python loads).
-  The test server does not compress; a CDN or GitHub Pages sends gzip, roughly a third of it.
+- bytes: sent by the server for one cold visit to a page without a calculator, and to a page
+  with one, before and after Python loads. The local server does not compress; GitHub Pages
+  and CDNs send gzip, which shrinks the Pyodide runtime to roughly half.
 """
 
 from __future__ import annotations
@@ -31,19 +32,6 @@ const py = await loadPyodide({ indexURL: new URL("./assets/pyodide/", location.h
 py.runPython("1 + 1");
 window.bootMs = performance.now() - t0;
 </script>"""
-
-
-class Bytes:
-    """Encoded bytes received, from Chromium's network events."""
-
-    def __init__(self, page):
-        self.total = 0
-        session = page.context.new_cdp_session(page)
-        session.send("Network.enable")
-        session.on("Network.loadingFinished", lambda event: self._add(event))
-
-    def _add(self, event):
-        self.total += int(event.get("encodedDataLength", 0))
 
 
 def cold_first_result_ms(browser, base: str) -> float:
@@ -87,19 +75,19 @@ def recompute_ms(browser, base: str, changes: int = 15) -> list[float]:
     return timings
 
 
-def page_bytes(browser, base: str, path: str, compute: bool) -> int:
+def page_bytes(browser, server, base: str, path: str, compute: bool) -> int:
+    """Body bytes the server sent for one cold visit (the worker's downloads included)."""
     context = browser.new_context()
     page = context.new_page()
-    counter = Bytes(page)
+    start = server.bytes_sent
     page.goto(base + path, wait_until="networkidle")
     if compute:
         page.fill('form.dscalc [name="context_length"]', "2048")
         page.wait_for_function("() => document.querySelector('form.dscalc').dataset.state === 'ready'",
                                timeout=180_000)
         page.wait_for_load_state("networkidle")
-    total = counter.total
     context.close()
-    return total
+    return server.bytes_sent - start
 
 
 def main() -> None:
@@ -118,9 +106,9 @@ def main() -> None:
         cold = [cold_first_result_ms(browser, base) for _ in range(args.runs)]
         boot = [bare_boot_ms(browser, base) for _ in range(args.runs)]
         recompute = recompute_ms(browser, base)
-        plain = page_bytes(browser, base, "en/", compute=False)
-        static = page_bytes(browser, base, "en/kv-cache/", compute=False)
-        live = page_bytes(browser, base, "en/kv-cache/", compute=True)
+        plain = page_bytes(browser, server, base, "en/", compute=False)
+        static = page_bytes(browser, server, base, "en/kv-cache/", compute=False)
+        live = page_bytes(browser, server, base, "en/kv-cache/", compute=True)
         browser.close()
     server.shutdown()
 

@@ -37,6 +37,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             path = "/__outside_prefix__"
         return super().translate_path(path)
 
+    def copyfile(self, source, outputfile):
+        super().copyfile(source, outputfile)
+        with self.server.counter_lock:
+            self.server.bytes_sent += source.tell()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         if not self.server.quiet:
             super().log_message(format, *args)
@@ -50,6 +55,8 @@ def make_server(root: str | Path, host: str = "127.0.0.1", port: int = 0, prefix
     server = http.server.ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
     server.quiet = quiet
     server.daemon_threads = True
+    server.bytes_sent = 0  # body bytes of every file served (read by tools/bench.py)
+    server.counter_lock = threading.Lock()
     return server
 
 

@@ -51,7 +51,7 @@
     runtime.ready.catch((error) => {
       runtime.failure = error.message;
     });
-    worker.postMessage({ type: "init", pyodideBase, wheelUrl });
+    worker.postMessage({ type: "init", pyodideBase, wheelUrl, packageName: form.dataset.package || null });
     return runtime;
   }
 

@@ -1,5 +1,5 @@
 // Web Worker that owns Pyodide and the dscalc wheel, so Python never blocks the page.
-// Messages in: {type: "init", pyodideBase, wheelUrl} once, then {type: "run", id, request}.
+// Messages in: {type: "init", pyodideBase, wheelUrl, packageName} once, then {type: "run", id, request}.
 // Messages out: {type: "ready"} | {type: "failed", code} | {type: "result", id, answer}.
 
 let respond = null;
@@ -17,12 +17,14 @@ async function checkWasm(pyodideBase) {
   if (!type.startsWith("application/wasm")) throw Object.assign(new Error("mime"), { code: "mime" });
 }
 
-async function init({ pyodideBase, wheelUrl }) {
+async function init({ pyodideBase, wheelUrl, packageName }) {
   try {
     await checkWasm(pyodideBase);
     const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
     const pyodide = await loadPyodide({ indexURL: pyodideBase });
-    await pyodide.loadPackage(wheelUrl, { messageCallback: () => {} });
+    // By name when the site's pyodide-lock.json lists dscalc (Pyodide then checks its sha256),
+    // else by the wheel's URL.
+    await pyodide.loadPackage(packageName || wheelUrl, { messageCallback: () => {} });
     respond = pyodide.runPython("import dscalc.web\ndscalc.web.respond");
     self.postMessage({ type: "ready" });
   } catch (error) {
