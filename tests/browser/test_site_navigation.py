@@ -54,4 +54,7 @@ def test_the_python_source_link_opens_the_module(page, base_url):
     page.goto(base_url + "en/kv-cache/")
     page.locator(".dscalc-links a").first.click()
     page.wait_for_url(re.compile(r"/en/source/kv_cache/$"))
-    assert "def kv_cache_bytes_per_token" in page.locator(".md-content").inner_text()
+    # Instant navigation swaps the content in after the URL changes.
+    page.wait_for_function(
+        "() => document.querySelector('.md-content').innerText.includes('def kv_cache_bytes_per_token')",
+        timeout=30_000)
