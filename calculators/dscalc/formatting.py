@@ -67,7 +67,13 @@ def format_flops(value: float) -> str:
 
 
 def format_value(kind: str, value, lang: str, unit: str = "") -> str:
-    """Display text for one output value."""
+    """Display text for one output value.
+
+    Outputs that are words or drawings (a note, an SVG chart) are computed in both languages as
+    ``{"ja": ..., "en": ...}``, since ``dscalc.run`` has no language; the page's one is shown.
+    """
+    if isinstance(value, dict) and set(value) == {"ja", "en"}:
+        value = value["ja" if lang == "ja" else "en"]  # an output written in both languages
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -117,24 +117,33 @@ def _compute(inputs: dict) -> dict:
         "bytes_per_token_mha": variants["MHA"],
         "bytes_per_token_gqa": variants["GQA"],
         "bytes_per_token_mla": variants["MLA"],
-        "chart": cache_chart(attention, per_token, variants, inputs),
+        "chart": {lang: cache_chart(attention, per_token, variants, inputs, lang) for lang in ("ja", "en")},
     }
 
 
-def _series_labels(attention: Attention, inputs: dict) -> dict:
+CHART_WORDS = {
+    "ja": {"this_model": "このモデル", "title": "KV キャッシュとコンテキスト長（バッチ {batch:,}）",
+           "x": "コンテキスト長（トークン、対数）", "y": "KV キャッシュ（GB、対数）", "tokens": "トークン"},
+    "en": {"this_model": "this model", "title": "KV cache vs context length (batch {batch:,})",
+           "x": "context length (tokens, log)", "y": "KV cache (GB, log)", "tokens": "tokens"},
+}
+
+
+def _series_labels(attention: Attention, inputs: dict, lang: str) -> dict:
     groups = min(inputs["gqa_groups"], attention.num_heads)
     return {
-        "actual": f"このモデル / this model ({attention.kind})",
+        "actual": f"{CHART_WORDS[lang]['this_model']} ({attention.kind})",
         "MHA": f"MHA (n_h = {attention.num_heads})",
         "GQA": f"GQA (n_g = {groups})",
         "MLA": f"MLA (d_c = {inputs['mla_latent_dim']}, d_h^R = {inputs['mla_rope_dim']})",
     }
 
 
-def cache_chart(attention: Attention, per_token: int, variants: dict, inputs: dict) -> str:
+def cache_chart(attention: Attention, per_token: int, variants: dict, inputs: dict, lang: str) -> str:
     """SVG: KV cache (GB) of the model and the three variants against context length."""
     batch = inputs["batch_size"]
-    labels = _series_labels(attention, inputs)
+    words = CHART_WORDS[lang]
+    labels = _series_labels(attention, inputs, lang)
     per_token_by_series = {"actual": per_token, **variants}
     series = [Series(labels[key], tuple((context, value * context * batch / 1e9)
                                         for context in CHART_CONTEXTS))
@@ -145,12 +154,12 @@ def cache_chart(attention: Attention, per_token: int, variants: dict, inputs: di
         for key, value in per_token_by_series.items() if value is not None)
     return log_log_chart(
         series,
-        title=f"KV キャッシュとコンテキスト長 / KV cache vs context length (batch {batch:,})",
-        x_label="コンテキスト長 / context length (tokens, log)",
-        y_label="KV キャッシュ / KV cache (GB, log)",
+        title=words["title"].format(batch=batch),
+        x_label=words["x"],
+        y_label=words["y"],
         x_ticks=CHART_TICKS,
         marker=(inputs["context_length"], f"T = {inputs['context_length']:,}"),
-        description=f"{longest:,} tokens: {description}")
+        description=f"{longest:,} {words['tokens']}: {description}")
 
 
 def _require_fields(overrides: dict) -> None:

@@ -98,7 +98,7 @@ def _compute(inputs: dict) -> dict:
         "chip_memory_bytes": chip_memory,
         "gpus_needed": gpus_needed(total, chip_memory),
         "fits_on_one_gpu": total <= chip_memory,
-        "note": " ".join(f"{ja} / {en}" for ja, en in notes) or None,
+        "note": {"ja": "".join(ja for ja, _ in notes), "en": " ".join(en for _, en in notes)} if notes else None,
         "config_source": origin,
     }
 

@@ -272,7 +272,7 @@ def _compute(inputs: dict) -> dict:
         "selected_experts_text": ", ".join(str(i) for i in routing.selected_experts),
         "gate_weights_text": ", ".join(_short(w) for w in routing.gate_weights),
         "gate_weight_sum": math.fsum(routing.gate_weights),
-        "chart": chart_svg(routing),
+        "chart": {lang: chart_svg(routing, lang) for lang in ("ja", "en")},
         "logits": list(routing.logits),
         "biases": list(routing.biases),
         "affinities": list(routing.affinities),
@@ -346,7 +346,7 @@ def _n(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def chart_svg(routing: Routing) -> str:
+def chart_svg(routing: Routing, lang: str = "en") -> str:
     """Experts as bars of height s_i, grouped by group; kept groups shaded, chosen experts
     dark with their rank above. Stdlib only, every text escaped, nothing loaded from outside."""
     experts = len(routing.logits)
@@ -372,14 +372,13 @@ def chart_svg(routing: Routing) -> str:
     summary_ja = (f"1 トークンのルーティング（エキスパート {experts} 個、{groups} グループ）: "
                   f"残したグループ {', '.join(map(str, routing.kept_groups))}、選ばれたエキスパート "
                   f"{', '.join(map(str, routing.selected_experts))}。")
-    label = f"{summary_ja} / {summary_en}"
+    label = summary_ja if lang == "ja" else summary_en
     parts = [f'<svg xmlns="{SVG_NS}" class="dscalc-moe-chart" viewBox="0 0 {width} {height}" width="100%" '
              f'role="img" aria-label="{_attr(label)}" font-family="system-ui, sans-serif" '
              f'font-size="11">',
              f"<title>{_attr(label)}</title>"]
-    # Legend (both languages: the chart is drawn once for both pages).
-    legend = [(_SELECTED, "1.0", "選ばれたエキスパート / chosen expert"),
-              (_KEPT_BACKGROUND, "0.18", "残したグループ ✓ / kept group ✓")]
+    legend = [(_SELECTED, "1.0", "選ばれたエキスパート" if lang == "ja" else "chosen expert"),
+              (_KEPT_BACKGROUND, "0.18", "残したグループ ✓" if lang == "ja" else "kept group ✓")]
     x = left
     for colour, opacity, text in legend:
         parts.append(f'<rect x="{x}" y="8" width="10" height="10" fill="{colour}" '
@@ -420,7 +419,7 @@ def chart_svg(routing: Routing) -> str:
             colour, opacity = _OTHER, "0.9"
         else:
             colour, opacity = _OTHER, "0.45"
-        title = (f"expert {i} (G{group}): s={s:.3f}, b={routing.biases[i]:g}, "
+        title = (f"{'エキスパート' if lang == 'ja' else 'expert'} {i} (G{group}): s={s:.3f}, b={routing.biases[i]:g}, "
                  f"s+b={routing.biased_scores[i]:.3f}")
         parts.append(f'<rect x="{x0:.2f}" y="{base - h:.2f}" width="{bar_w:.2f}" '
                      f'height="{h:.2f}" fill="{colour}" fill-opacity="{opacity}">'

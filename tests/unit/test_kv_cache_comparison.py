@@ -5,6 +5,7 @@ import re
 import pytest
 
 import dscalc
+import dscalc.web
 from dscalc.charts import SVG_NS
 
 
@@ -50,11 +51,11 @@ def test_without_a_per_head_dimension_mha_and_gqa_are_unknown_not_guessed():
                 qk_rope_head_dim=64)
     assert result["bytes_per_token_mha"] is None and result["bytes_per_token_gqa"] is None
     assert result["bytes_per_token_mla"] == 70_272
-    assert result["chart"].count("<polyline") == 2  # the model and the MLA variant
+    assert result["chart"]["en"].count("<polyline") == 2  # the model and the MLA variant
 
 
 def test_the_chart_has_one_line_per_series_and_no_outside_urls():
-    chart = kv(model="llama-3.1-405b")["chart"]
+    chart = kv(model="llama-3.1-405b")["chart"]["en"]
     assert chart.startswith("<svg") and chart.endswith("</svg>")
     assert chart.count("<polyline") == 4  # this model, MHA, GQA, MLA
     assert "<path" not in chart
@@ -64,12 +65,12 @@ def test_the_chart_has_one_line_per_series_and_no_outside_urls():
 
 
 def test_the_chart_marks_the_chosen_context_length():
-    assert "T = 65,536" in kv(model="deepseek-v3", context_length=65_536)["chart"]
+    assert "T = 65,536" in kv(model="deepseek-v3", context_length=65_536)["chart"]["en"]
 
 
 def test_the_chart_is_valid_xml():
     from xml.etree import ElementTree
-    root = ElementTree.fromstring(kv(model="deepseek-v3")["chart"])
+    root = ElementTree.fromstring(kv(model="deepseek-v3")["chart"]["en"])
     assert root.tag == f"{{{SVG_NS}}}svg"
 
 
@@ -82,7 +83,7 @@ def test_the_chart_escapes_text_from_a_pasted_config():
 
 
 def test_the_chart_depends_on_the_batch_size():
-    assert kv(batch_size=1)["chart"] != kv(batch_size=64)["chart"]
+    assert kv(batch_size=1)["chart"]["en"] != kv(batch_size=64)["chart"]["en"]
 
 
 def test_the_formula_shows_the_three_variants_without_cjk():
@@ -101,3 +102,12 @@ def test_comparison_inputs_are_validated(name, value):
     with pytest.raises(dscalc.ValidationError) as caught:
         kv(**{name: value})
     assert caught.value.field == name
+
+
+def test_the_chart_is_drawn_in_each_page_language():
+    import re
+    chart = kv(model="deepseek-v3")["chart"]
+    assert "コンテキスト長" in chart["ja"]
+    assert "context length" in chart["en"]
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", chart["en"]), "no Japanese in the English chart"
+    assert dscalc.web.evaluate("kv-cache", {}, "ja")["display"]["chart"] == dscalc.run("kv-cache")["chart"]["ja"]

@@ -274,7 +274,7 @@ def test_the_page_answer_has_latex_without_cjk_and_a_safe_svg():
         for line in answer["formula"]:
             assert not re.search(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]", line), line
         assert any(r"\rho = 2.5" in line for line in answer["formula"])
-    svg = dscalc.run("moe-routing")["chart"]
+    svg = dscalc.run("moe-routing")["chart"]["en"]
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert 'role="img"' in svg and "aria-label=" in svg and "<title>" in svg
     outside = svg.replace(f'xmlns="{moe_routing.SVG_NS}"', "")
@@ -292,8 +292,8 @@ def test_the_formula_binds_the_current_values():
 
 
 def test_the_chart_marks_kept_groups_and_chosen_experts():
-    svg = route(**SMALL)["chart"]
-    assert svg.count("✓") == 2 + 2  # two kept groups, plus the legend in two languages
+    svg = route(**SMALL)["chart"]["en"]
+    assert svg.count("✓") == 2 + 1  # two kept groups, plus the legend
     assert svg.count("<circle") == 2
     assert "G1 ✓" in svg and "G2 ✓" in svg and "G0 ✓" not in svg
 
