@@ -40,6 +40,7 @@ def test_the_routing_toy_recomputes_with_typed_biases(page, base_url):
     page.goto(base_url + "en/moe/")
     before = dscalc.run("moe-routing")
     biases = ",".join(["0"] * 15 + ["9"])  # a large bias pulls expert 15 into the selection
+    form(page, "moe-routing").locator("details.dscalc-advanced > summary").click()  # as a reader would
     change_and_wait(page, "biases", biases, calc_id="moe-routing")
     after = dscalc.run("moe-routing", {"biases": biases})
     assert after["selected_experts"] != before["selected_experts"]
