@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "calculators"))
 
 import dscalc  # noqa: E402
 from dscalc import web  # noqa: E402
-from dscalc.registry import get as get_calculator  # noqa: E402
+from dscalc.registry import get as get_calculator, run_with_inputs  # noqa: E402
 
 SHARED_ASSETS = ROOT / "docs" / "assets"
 NODE_MODULES = ROOT / "node_modules"
@@ -262,10 +262,11 @@ def render_form(calc_id: str, author_inputs: dict, instance: str, page) -> str:
         calc = get_calculator(calc_id)
     except dscalc.ValidationError:
         raise PluginError(f"{page.file.src_uri}: unknown calculator {calc_id!r}") from None
-    answer = web.evaluate(calc_id, author_inputs, lang)
-    if not answer["ok"]:
-        raise PluginError(f"{page.file.src_uri}: {calc_id} prerender failed: {answer['error']}")
-    clean = dscalc.registry.run_with_inputs(calc_id, author_inputs)[0]
+    try:
+        clean, outputs = run_with_inputs(calc_id, author_inputs)
+    except dscalc.ValidationError as error:
+        raise PluginError(f"{page.file.src_uri}: {calc_id} prerender failed: {error.to_dict()}") from None
+    answer = web.present(calc_id, clean, outputs, lang)
     wheel_uri = f"assets/dscalc/wheels/{_state['wheel'].parent.name}/{_state['wheel'].name}"
     pyodide_uri = shared_uri("assets/pyodide/")
     prefix = f"dscalc-{instance}"

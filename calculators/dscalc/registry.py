@@ -36,11 +36,7 @@ def run(calc_id: str, inputs: dict | None = None) -> dict:
     Returns a dict of plain JSON values (int, float, str, bool, list, dict, None).
     Raises ``ValidationError`` and nothing else for bad input.
     """
-    calc = get(calc_id)
-    clean = validate(calc, inputs)
-    outputs = calc.compute(clean)
-    _check_outputs(calc, outputs)
-    return outputs
+    return run_with_inputs(calc_id, inputs)[1]
 
 
 def run_with_inputs(calc_id: str, inputs: dict | None = None) -> tuple[dict, dict]:

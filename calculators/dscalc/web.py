@@ -22,10 +22,15 @@ def evaluate(calc_id: str, inputs: dict | None, lang: str = "en") -> dict:
     """Outputs, their display text, and the formula bound to the values; or the error."""
     lang = "ja" if lang == "ja" else "en"
     try:
-        calc = get(calc_id)
         clean, outputs = run_with_inputs(calc_id, inputs)
     except ValidationError as exc:
         return {"ok": False, "error": exc.to_dict(lang)}
+    return present(calc_id, clean, outputs, lang)
+
+
+def present(calc_id: str, clean: dict, outputs: dict, lang: str) -> dict:
+    """The successful answer for already validated inputs and computed outputs."""
+    calc = get(calc_id)
     display = {spec.name: format_value(spec.format, outputs[spec.name], lang, spec.unit)
                for spec in calc.outputs}
     return {
