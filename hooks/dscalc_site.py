@@ -142,7 +142,45 @@ def on_page_markdown(markdown: str, page, config, files):
     markdown = FENCE.sub(remember, markdown)
     _state["forms"][page.file.src_uri] = forms
     markdown = CALC_VALUE.sub(lambda match: calc_value(match, page), markdown)
+    markdown = markdown.replace("{{sources:table}}", sources_table(_state["lang"]))
     return cite_facts(markdown, page)
+
+
+STATUS_WORDS = {
+    "ja": {"verified": "確認済み", "unverified": "未確認", "disputed": "異説あり"},
+    "en": {"verified": "verified", "unverified": "unverified", "disputed": "disputed"},
+}
+SOURCES_HEADINGS = {
+    "ja": ("事実", "値", "出典", "閲覧日", "状態", "モデル設定（config.json）", "モデル", "アクセラレータ"),
+    "en": ("Facts", "Value", "Source", "Read", "Status", "Model configurations (config.json)", "Model",
+           "Accelerators"),
+}
+
+
+def sources_table(lang: str) -> str:
+    """``{{sources:table}}``: every record in data/ with its source, date read and status."""
+    facts, value, source, read, status, configs, model, chips = SOURCES_HEADINGS[lang]
+    words = STATUS_WORDS[lang]
+
+    def cell(text) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    def link(record) -> str:
+        return f"[{cell(record.get('source_title') or record['source_url'])}]({record['source_url']})"
+
+    lines = [f"## {facts}", "", f"| {value} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
+    for fact_id, fact in sorted(_state["facts"].items()):
+        label = localized(fact.get("label"), lang) or ""
+        shown = localized(fact.get("display"), lang) or fact["value"]
+        lines.append(f'| <span id="fact-{fact_id}">**{cell(shown)}**</span> {cell(label)} | {link(fact)} '
+                     f"| {fact['accessed']} | {words[fact['status']]} |")
+    lines += ["", f"## {configs}", "", f"| {model} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
+    for record in dscalc.data.models().values():
+        lines.append(f"| {cell(record['name'])} | {link(record)} | {record['accessed']} | {words[record['status']]} |")
+    lines += ["", f"## {chips}", "", f"| {model} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
+    for chip in dscalc.data.chips().values():
+        lines.append(f"| {cell(chip['name'])} | {link(chip)} | {chip['accessed']} | {words[chip['status']]} |")
+    return "\n".join(lines) + "\n"
 
 
 def calc_value(match: re.Match, page) -> str:

@@ -7,7 +7,8 @@ import pytest
 from helpers import change_and_wait
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["", "kv-cache/", "notebooks/kv-cache-table/", "source/kv_cache/"]
+PAGES = ["", "kv-cache/", "moe/", "mla/", "model-size/", "notebooks/kv-cache-table/", "source/kv_cache/",
+         "sources/"]
 
 
 def serious_violations(page):

@@ -309,6 +309,8 @@
         const tex = source.replace(/^\\[[(]/, "").replace(/\\[\])]$/, "");
         katex.render(tex, element, { displayMode: display, throwOnError: false, output: "htmlAndMathml" });
         element.dataset.typeset = "true";
+        // A wide formula scrolls sideways; keyboard users must be able to scroll it too.
+        if (display) element.tabIndex = 0;
       }
     }, () => {});
   }
