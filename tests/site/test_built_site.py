@@ -1,0 +1,193 @@
+"""The built site, read as files: languages in step, nothing external, prerender = CLI."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import dscalc
+from dscalc import web
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = {"ja": Path("."), "en": Path("en")}
+
+
+def pages(site: Path, lang: str) -> set[str]:
+    base = site / LANGUAGES[lang]
+    found = set()
+    for path in base.rglob("*.html"):
+        relative = path.relative_to(base).as_posix()
+        if lang == "ja" and relative.startswith("en/"):
+            continue
+        found.add(relative)
+    return found
+
+
+def test_docs_folders_hold_the_same_file_names_in_both_languages():
+    ja = {p.relative_to(ROOT / "docs" / "ja").as_posix() for p in (ROOT / "docs" / "ja").rglob("*") if p.is_file()}
+    en = {p.relative_to(ROOT / "docs" / "en").as_posix() for p in (ROOT / "docs" / "en").rglob("*") if p.is_file()}
+    assert ja == en
+
+
+def test_every_page_exists_in_both_languages(site_dir):
+    assert pages(site_dir, "ja") == pages(site_dir, "en")
+    assert len(pages(site_dir, "ja")) >= 5
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_declares_its_language(site_dir, lang):
+    for relative in pages(site_dir, lang):
+        text = (site_dir / LANGUAGES[lang] / relative).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in text, relative
+
+
+class Resources(HTMLParser):
+    """Every URL the browser would fetch by itself while rendering the page."""
+
+    FETCHING = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data")}
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name, attr in self.FETCHING:
+            if tag == name and attrs.get(attr):
+                self.urls.append(attrs[attr])
+        if tag == "link" and attrs.get("href"):
+            rel = set((attrs.get("rel") or "").split())
+            if rel & {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest"}:
+                self.urls.append(attrs["href"])
+
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+def test_no_page_loads_anything_from_another_origin(site_dir):
+    for path in site_dir.rglob("*.html"):
+        parser = Resources()
+        parser.feed(path.read_text(encoding="utf-8"))
+        external = [url for url in parser.urls if EXTERNAL.match(url)]
+        assert external == [], (path, external)
+
+
+def test_no_stylesheet_imports_fonts_or_images_from_another_origin(site_dir):
+    for path in site_dir.rglob("*.css"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert not re.search(r"(url\(|@import)\s*['\"]?(https?:)?//", text), path
+
+
+def test_vendored_runtime_is_in_the_site_but_not_in_git(site_dir):
+    import subprocess
+    for name in ("assets/pyodide/pyodide.asm.wasm", "assets/pyodide/python_stdlib.zip",
+                 "assets/katex/katex.min.js"):
+        assert (site_dir / name).is_file(), name
+    assert not (site_dir / "assets/pyodide/console.html").exists(), "console.html names a CDN"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert not re.search(r"\.(wasm|whl)$|pyodide\.asm|katex\.min", tracked, re.MULTILINE)
+
+
+class Forms(HTMLParser):
+    """Calculator forms: their controls' values and their outputs' raw values."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "dscalc" in (attrs.get("class") or "").split():
+            self.forms.append({"attrs": attrs, "inputs": {}, "outputs": {}})
+        elif not self.forms:
+            return
+        form = self.forms[-1]
+        if tag == "input" and attrs.get("name"):
+            form["inputs"][attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            form["inputs"][self._select] = attrs["value"]
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            form["inputs"][self._textarea] = ""
+        elif tag == "output" and "data-value" in attrs:
+            form["outputs"][attrs["name"]] = attrs["data-value"]
+
+    def handle_data(self, data):
+        if self._textarea and self.forms:
+            self.forms[-1]["inputs"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def all_forms(site_dir):
+    for path in sorted(site_dir.rglob("*.html")):
+        parser = Forms()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for form in parser.forms:
+            yield path, form
+
+
+def test_every_prerendered_number_is_what_the_package_computes_for_the_form_values(site_dir):
+    checked = 0
+    for path, form in all_forms(site_dir):
+        calc_id = form["attrs"]["data-calc"]
+        answer = web.evaluate(calc_id, form["inputs"], form["attrs"]["data-lang"])
+        assert answer["ok"], (path, answer)
+        for name, raw in form["outputs"].items():
+            assert raw == answer["raw"][name], (path, calc_id, name)
+            checked += 1
+    assert checked > 20
+
+
+def test_the_kv_cache_page_prerenders_the_cli_result(site_dir):
+    forms = [form for path, form in all_forms(site_dir / "en" / "kv-cache")]
+    assert forms, "the English KV-cache page has a calculator"
+    form = forms[0]
+    assert form["attrs"]["data-state"] == "static"
+    assert json.loads(form["outputs"]["total_bytes"]) == dscalc.run("kv-cache")["total_bytes"]
+    declared = {spec.name for spec in dscalc.get("kv-cache").inputs}
+    assert set(form["inputs"]) == declared, "one control per input, named after it"
+
+
+def test_every_form_control_has_a_label(site_dir):
+    for path in site_dir.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r'<(input|select|textarea)\b[^>]*\bid="(dscalc-[^"]+)"', text):
+            assert f'<label for="{match.group(2)}"' in text, (path, match.group(2))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_notebooks_render_as_pages_not_raw_json(site_dir, lang):
+    html = (site_dir / LANGUAGES[lang] / "notebooks" / "kv-cache-table" / "index.html").read_text(encoding="utf-8")
+    assert '"cell_type"' not in html
+    assert "jp-Notebook" in html
+    assert "70,272" in html, "the executed notebook shows its output"
+
+
+def test_ui_strings_exist_in_both_languages():
+    strings = json.loads((ROOT / "hooks" / "ui_strings.json").read_text(encoding="utf-8"))
+    assert set(strings["ja"]) == set(strings["en"])
+    assert all(strings["ja"][key] != strings["en"][key] for key in strings["ja"])
+
+
+def test_the_lockfile_registers_the_site_wheel_with_its_sha256(site_dir):
+    import hashlib
+    if not (ROOT / ".venv-pyodide-build" / "bin" / "pyodide").exists():
+        pytest.skip("pyodide-build needs Python >= 3.12, which this machine lacks; forms load the wheel by URL")
+    lock = json.loads((site_dir / "assets" / "pyodide" / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["dscalc"]
+    wheel = (site_dir / "assets" / "pyodide" / entry["file_name"]).resolve()
+    assert wheel.is_file()
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+    assert 'data-package="dscalc"' in (site_dir / "en" / "kv-cache" / "index.html").read_text()
