@@ -19,10 +19,19 @@ def test_the_language_switch_stays_on_the_same_page(page, base_url, start, lang,
 
 
 def search(page, query):
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").fill(query)
-    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
-                           timeout=30_000)
+    box = page.locator("input.md-search__input")
+    box.click()
+    # A query typed before Material's search worker has loaded the index is not re-run when it
+    # is ready, so type it again until results show (or the attempts run out and the test fails).
+    for _ in range(8):
+        box.fill("")
+        box.type(query)
+        try:
+            page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
+                                   timeout=5_000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: type it again
+            continue
     return page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
 
 
