@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests drive Debian's Chromium (never a downloaded browser build).
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+if [ -x /usr/bin/chromium ] || { [ -n "${DSCALC_CHROMIUM:-}" ] && [ -x "${DSCALC_CHROMIUM}" ]; }; then
   exit 0
 fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
@@ -15,5 +15,4 @@ The browser tests need Chromium at /usr/bin/chromium.
   On Debian/Ubuntu:  sudo apt-get install -y chromium
   Elsewhere: set DSCALC_CHROMIUM=/path/to/chromium before `make test`.
 MSG
-[ -n "${DSCALC_CHROMIUM:-}" ] && [ -x "${DSCALC_CHROMIUM}" ] && exit 0
 exit 1
