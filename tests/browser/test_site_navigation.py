@@ -25,7 +25,7 @@ def search(page, query):
     # is ready, so type it again until results show (or the attempts run out and the test fails).
     for _ in range(8):
         box.fill("")
-        box.type(query)
+        box.fill(query)  # one input event: results never belong to a half-typed query
         try:
             page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0",
                                    timeout=5_000)
