@@ -15,7 +15,6 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SITE = ROOT / "site"
 sys.path.insert(0, str(ROOT / "tools"))
 
 from serve import make_server, serve_in_background  # noqa: E402
@@ -30,13 +29,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def site_dir() -> Path:
-    if not (SITE / "index.html").exists() or not (SITE / "en" / "index.html").exists():
-        pytest.fail("site/ is not built: run `make site` (make test does it first)")
-    return SITE
 
 
 def _server(site_dir: Path, prefix: str = "/"):

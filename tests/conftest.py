@@ -1,8 +1,10 @@
+"""Fixtures shared by the suites that read the built site (tests/site, tests/browser)."""
+
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
