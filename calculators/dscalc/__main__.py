@@ -1,38 +1,62 @@
-"""Command line: ``python -m dscalc list`` and ``python -m dscalc run ID [--json …]``."""
+"""Command line: ``python -m dscalc list`` and ``python -m dscalc run ID [--json …] [--config …]``.
+
+Every failure prints one JSON object ``{"error": {"field", "message"}}`` and exits 2 (bad input)
+— never a traceback or a usage text — so scripts can rely on the output being JSON.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from . import calculators, run
+from . import run
 from .errors import ValidationError
+from .schema import MAX_CONFIG_CHARS
+from .web import catalogue
 
 EXIT_INVALID = 2
 
 
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse's hook
+        raise _ArgumentError(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dscalc", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m dscalc", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     listing = commands.add_parser("list", help="print the calculators as a JSON array")
-    listing.add_argument("--lang", choices=("ja", "en"), default="en")
+    listing.add_argument("--lang", default="en", help="ja or en")
     running = commands.add_parser("run", help="run one calculator and print its outputs as JSON")
     running.add_argument("id")
     running.add_argument("--json", dest="inputs_json", default=None,
                          help='inputs as a JSON object, e.g. \'{"context_length": 4096}\'')
     running.add_argument("--config", default=None,
                          help="path to a Hugging Face config.json, read into the input 'config'")
-    running.add_argument("--lang", choices=("ja", "en"), default="en",
-                         help="language of error messages")
+    running.add_argument("--lang", default="en", help="language of error messages: ja or en")
     return parser
 
 
-def _list(lang: str) -> dict | list:
-    return [{"id": calc.id, "title": calc.title.get(lang), "summary": calc.summary.get(lang),
-             "inputs": [spec.name for spec in calc.inputs],
-             "outputs": [spec.name for spec in calc.outputs]} for calc in calculators()]
+def _read_config(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(MAX_CONFIG_CHARS + 1)  # never more: /dev/zero must not hang us
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError("config", f"ファイルを読めません: {exc}",
+                              f"Cannot read the file: {exc}") from None
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ValidationError("config", "config.json が大きすぎます。", "That config.json is too large.")
+    if not text.strip():
+        # An empty file is a mistake, not "use the preset".
+        raise ValidationError("config", "config.json のファイルが空です。", "The config.json file is empty.")
+    return text
 
 
 def _read_inputs(args: argparse.Namespace) -> dict:
@@ -40,33 +64,47 @@ def _read_inputs(args: argparse.Namespace) -> dict:
     if args.inputs_json is not None:
         try:
             inputs = json.loads(args.inputs_json)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ValidationError("--json", "--json の値が JSON として読めません。",
                                   "The --json value is not valid JSON.") from None
         if not isinstance(inputs, dict):
             raise ValidationError("--json", "--json には JSON オブジェクトを渡してください。",
                                   "--json takes a JSON object.")
     if args.config is not None:
-        try:
-            inputs["config"] = Path(args.config).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError("config", f"ファイルを読めません: {exc}",
-                                  f"Cannot read the file: {exc}") from None
+        inputs["config"] = _read_config(args.config)
     return inputs
 
 
+def _print(value) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    # A lone surrogate (from a mangled argument) becomes a \udcxx escape, which is still JSON,
+    # instead of crashing the encoder.
+    sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+    sys.stdout.flush()
+
+
+def _lang(value: str) -> str:
+    if value not in ("ja", "en"):
+        raise ValidationError("--lang", "--lang は ja か en です。", "--lang is ja or en.")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command == "list":
-        print(json.dumps(_list(args.lang), ensure_ascii=False, indent=2))
-        return 0
+    lang = "en"
     try:
-        outputs = run(args.id, _read_inputs(args))
-    except ValidationError as exc:
-        print(json.dumps({"error": exc.to_dict(args.lang)}, ensure_ascii=False))
+        args = _parser().parse_args(argv)
+        lang = _lang(args.lang)
+        if args.command == "list":
+            _print(catalogue(lang))
+            return 0
+        _print(run(args.id, _read_inputs(args)))
+        return 0
+    except _ArgumentError as exc:
+        _print({"error": {"field": "arguments", "message": str(exc)}})
         return EXIT_INVALID
-    print(json.dumps(outputs, ensure_ascii=False, indent=2))
-    return 0
+    except ValidationError as exc:
+        _print({"error": exc.to_dict(lang)})
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -1,46 +1,60 @@
-"""The one place calculators are registered and run."""
+"""Calculators are found, not listed: every module in ``dscalc.calcs`` is imported and each
+``Calculator`` it defines at module level is registered, in module-name order.
+
+Adding a calculator is one new module in ``dscalc/calcs/``; nothing else needs an edit.
+"""
 
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
+from functools import lru_cache
 
+from . import calcs
 from .errors import ValidationError
 from .schema import Calculator, validate
 
-_CALCULATORS: dict[str, Calculator] = {}
 
-
-def register(calc: Calculator) -> Calculator:
-    if calc.id in _CALCULATORS:
-        raise ValueError(f"calculator {calc.id!r} is registered twice")
-    _CALCULATORS[calc.id] = calc
-    return calc
-
-
-def get(calc_id: object) -> Calculator:
-    if not isinstance(calc_id, str) or calc_id not in _CALCULATORS:
-        shown = str(calc_id)[:40]
-        raise ValidationError("id", f"「{shown}」という計算機はありません。",
-                              f"There is no calculator called “{shown}”.")
-    return _CALCULATORS[calc_id]
+@lru_cache(maxsize=None)
+def _registry() -> dict[str, Calculator]:
+    found: dict[str, Calculator] = {}
+    for module_info in sorted(pkgutil.iter_modules(calcs.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{calcs.__name__}.{module_info.name}")
+        for value in vars(module).values():
+            if isinstance(value, Calculator) and value.compute.__module__ == module.__name__:
+                if value.id in found:
+                    raise ValueError(f"calculator {value.id!r} is declared twice")
+                found[value.id] = value
+    return found
 
 
 def calculators() -> list[Calculator]:
-    """Every registered calculator, in registration order."""
-    return list(_CALCULATORS.values())
+    """Every calculator, ordered by module name."""
+    return list(_registry().values())
+
+
+def get(calc_id: object) -> Calculator:
+    registry = _registry()
+    if not isinstance(calc_id, str) or calc_id not in registry:
+        shown = str(calc_id)[:40]
+        raise ValidationError("id", f"「{shown}」という計算機はありません。",
+                              f"There is no calculator called “{shown}”.")
+    return registry[calc_id]
 
 
 def run(calc_id: str, inputs: dict | None = None) -> dict:
     """Validate ``inputs`` against the calculator's declaration, fill defaults, compute.
 
-    Returns a dict of plain JSON values (int, float, str, bool, list, dict, None).
-    Raises ``ValidationError`` and nothing else for bad input.
+    Returns plain JSON: numbers, identifier strings, booleans, ``None`` and lists/dicts of those
+    — never markup, never a pair of languages. Raises ``ValidationError`` and nothing else for
+    bad input.
     """
-    return run_with_inputs(calc_id, inputs)[1]
+    return solve(calc_id, inputs)[1]
 
 
-def run_with_inputs(calc_id: str, inputs: dict | None = None) -> tuple[dict, dict]:
-    """Like ``run`` but also return the cleaned inputs (used for formulas and forms)."""
+def solve(calc_id: str, inputs: dict | None = None) -> tuple[dict, dict]:
+    """The cleaned inputs and the outputs (``dscalc.web`` presents both)."""
     calc = get(calc_id)
     clean = validate(calc, inputs)
     outputs = calc.compute(clean)

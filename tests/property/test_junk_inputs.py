@@ -56,7 +56,7 @@ def test_the_page_adapter_always_returns_an_answer(request, lang):
     answer = json.loads(web.respond(json.dumps({"id": calc_id, "inputs": inputs, "lang": lang})))
     assert answer["ok"] in (True, False)
     if not answer["ok"]:
-        assert answer["error"]["message"] not in ("", web.INTERNAL_ERROR["en"], web.INTERNAL_ERROR["ja"])
+        assert answer["error"]["message"] not in ("", web.INTERNAL_ERROR.en, web.INTERNAL_ERROR.ja)
 
 
 @settings(max_examples=100, deadline=None)

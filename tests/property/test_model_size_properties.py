@@ -70,23 +70,28 @@ def test_the_breakdown_adds_up_and_active_never_exceeds_total(config):
     result = count(config)
     assert sum(result[name] for name in BREAKDOWN) == result["total_params"]
     assert 0 < result["active_params"] <= result["total_params"]
+    # The two per-token counts differ by exactly the input table (unless it is tied to the head).
+    assert (result["active_params"] - result["matmul_params_per_token"]
+            == result["embedding_params"] - result["tied_head_params"])
     assert result["active_routed_expert_params"] <= result["routed_expert_params"]
-    assert result["forward_flops_per_token"] == 2 * result["active_params"]
+    assert result["forward_flops_per_token"] == 2 * result["matmul_params_per_token"]
     assert result["total_params_with_mtp"] == result["total_params"] + result["mtp_params"]
     assert json.loads(json.dumps(result)) == result
 
 
 @settings(max_examples=100, deadline=None)
 @given(dense_configs())
-def test_a_dense_model_uses_every_parameter_but_the_input_table(config):
-    """Tied: the table is multiplied as the output head, so active == total. Untied: only the
-    input look-up table is not active."""
+def test_a_dense_model_is_active_in_full_and_multiplies_all_but_the_input_table(config):
+    """Dense: active == total (the vendors' convention). Weights multiplied per token: tied, the
+    table is multiplied as the output head, so all of them; untied, all but the input table."""
     result = count(config)
     assert result["routed_expert_params"] == result["num_moe_layers"] == 0
+    assert result["active_params"] == result["total_params"]
     if config["tie_word_embeddings"]:
-        assert result["active_params"] == result["total_params"]
+        assert result["matmul_params_per_token"] == result["total_params"]
     else:
-        assert result["active_params"] == result["total_params"] - result["embedding_params"]
+        assert (result["matmul_params_per_token"]
+                == result["total_params"] - result["embedding_params"])
 
 
 @settings(max_examples=100, deadline=None)
@@ -96,7 +101,9 @@ def test_tying_the_embeddings_removes_exactly_vocab_times_hidden(config):
     untied = count(dict(config, tie_word_embeddings=False))
     assert (untied["total_params"] - tied["total_params"]
             == config["vocab_size"] * config["hidden_size"])
-    assert untied["active_params"] == tied["active_params"]
+    assert (untied["active_params"] - tied["active_params"]
+            == config["vocab_size"] * config["hidden_size"])
+    assert untied["matmul_params_per_token"] == tied["matmul_params_per_token"]
 
 
 @settings(max_examples=100, deadline=None)

@@ -175,10 +175,37 @@ def test_notebooks_render_as_pages_not_raw_json(site_dir, lang):
     assert "70,272" in html, "the executed notebook shows its output"
 
 
-def test_ui_strings_exist_in_both_languages():
-    strings = json.loads((ROOT / "hooks" / "ui_strings.json").read_text(encoding="utf-8"))
-    assert set(strings["ja"]) == set(strings["en"])
-    assert all(strings["ja"][key] != strings["en"][key] for key in strings["ja"])
+def test_ui_strings_exist_in_both_languages_and_differ():
+    ja, en = web.ui_strings("ja"), web.ui_strings("en")
+    assert set(ja) == set(en)
+    assert all(ja[key] != en[key] for key in ja)
+
+
+class InlineValues(HTMLParser):
+    """Every ``{{calc:...}}`` value a page prints: calculator, output, inputs, raw value."""
+
+    def __init__(self):
+        super().__init__()
+        self.values = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "span" and "calc-value" in (attrs.get("class") or "").split():
+            self.values.append((attrs["data-calc"], attrs["data-output"],
+                                json.loads(attrs["data-inputs"]), attrs["data-value"]))
+
+
+def test_every_inline_value_is_what_the_package_computes(site_dir):
+    checked = 0
+    for path in sorted(site_dir.rglob("*.html")):
+        parser = InlineValues()
+        parser.feed(path.read_text(encoding="utf-8"))
+        for calc_id, output, inputs, raw in parser.values:
+            answer = web.evaluate(calc_id, inputs, "en")
+            assert answer["ok"], (path, calc_id, inputs)
+            assert answer["raw"][output] == raw, (path, calc_id, output, inputs)
+            checked += 1
+    assert checked > 50
 
 
 def test_the_lockfile_registers_the_site_wheel_with_its_sha256(site_dir):

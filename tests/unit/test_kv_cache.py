@@ -3,7 +3,7 @@
 import pytest
 
 import dscalc
-from dscalc.attention import attention_from_config
+from dscalc.configs import read_attention
 
 # "Insights into DeepSeek-V3: Scaling Challenges and Reflections on Hardware for AI
 # Architectures" (ISCA 2025, arXiv:2505.09343), Table 1: KV cache per token in BF16.
@@ -36,7 +36,7 @@ def test_detects_the_attention_kind_of_real_configs(model, kind):
 
 def test_mla_caches_the_latent_plus_the_decoupled_rope_key_per_layer():
     config = dscalc.data.models()["deepseek-v3"]["config"]
-    attention = attention_from_config(config)
+    attention = read_attention(config)
     assert attention.cached_elements_per_token_per_layer == 512 + 64
     assert attention.num_layers == 61
 

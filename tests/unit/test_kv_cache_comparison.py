@@ -13,6 +13,18 @@ def kv(**inputs):
     return dscalc.run("kv-cache", inputs)
 
 
+def chart(lang="en", **inputs):
+    """The chart figure the page shows (caption, SVG and data table), in ``lang``."""
+    answer = dscalc.web.evaluate("kv-cache", inputs, lang)
+    assert answer["ok"], answer
+    return answer["charts"]["chart"]
+
+
+def svg(lang="en", **inputs):
+    figure = chart(lang, **inputs)
+    return figure[figure.index("<svg"):figure.index("</svg>") + len("</svg>")]
+
+
 def test_deepseek_v3_with_the_default_mla_variant_is_its_actual_cache():
     result = kv(model="deepseek-v3")
     assert result["bytes_per_token_mla"] == result["bytes_per_token"] == 70_272
@@ -51,11 +63,13 @@ def test_without_a_per_head_dimension_mha_and_gqa_are_unknown_not_guessed():
                 qk_rope_head_dim=64)
     assert result["bytes_per_token_mha"] is None and result["bytes_per_token_gqa"] is None
     assert result["bytes_per_token_mla"] == 70_272
-    assert result["chart"]["en"].count("<polyline") == 2  # the model and the MLA variant
+    drawing = svg(model="custom", num_hidden_layers=61, num_attention_heads=128,
+                  kv_lora_rank=512, qk_rope_head_dim=64)
+    assert drawing.count("<polyline") == 2  # the model and the MLA variant
 
 
 def test_the_chart_has_one_line_per_series_and_no_outside_urls():
-    chart = kv(model="llama-3.1-405b")["chart"]["en"]
+    chart = svg(model="llama-3.1-405b")
     assert chart.startswith("<svg") and chart.endswith("</svg>")
     assert chart.count("<polyline") == 4  # this model, MHA, GQA, MLA
     assert "<path" not in chart
@@ -65,25 +79,26 @@ def test_the_chart_has_one_line_per_series_and_no_outside_urls():
 
 
 def test_the_chart_marks_the_chosen_context_length():
-    assert "T = 65,536" in kv(model="deepseek-v3", context_length=65_536)["chart"]["en"]
+    assert "T = 65,536" in svg(model="deepseek-v3", context_length=65_536)
 
 
 def test_the_chart_is_valid_xml():
     from xml.etree import ElementTree
-    root = ElementTree.fromstring(kv(model="deepseek-v3")["chart"]["en"])
+    root = ElementTree.fromstring(svg(model="deepseek-v3"))
     assert root.tag == f"{{{SVG_NS}}}svg"
 
 
 def test_the_chart_escapes_text_from_a_pasted_config():
-    from dscalc.charts import Series, log_log_chart
-    chart = log_log_chart([Series('<b>"x"&</b>', ((1, 1), (10, 10)))], title="<script>",
-                          x_label="&", y_label="'", x_ticks=((1, "1"), (10, "10")))
-    assert "<script>" not in chart and "<b>" not in chart
-    assert "&lt;script&gt;" in chart and "&amp;" in chart
+    from dscalc.charts import LineChart, Series, figure
+    drawn = figure(LineChart(title="<script>", x_label="&", y_label="'",
+                             series=(Series('<b>"x"&</b>', ((1, 1), (10, 10))),), x_log=True,
+                             y_log=True, x_ticks=((1, "1"), (10, "10"))), "en")
+    assert "<script>" not in drawn and "<b>" not in drawn
+    assert "&lt;script&gt;" in drawn and "&amp;" in drawn
 
 
 def test_the_chart_depends_on_the_batch_size():
-    assert kv(batch_size=1)["chart"]["en"] != kv(batch_size=64)["chart"]["en"]
+    assert svg(batch_size=1) != svg(batch_size=64)
 
 
 def test_the_formula_shows_the_three_variants_without_cjk():
@@ -105,9 +120,16 @@ def test_comparison_inputs_are_validated(name, value):
 
 
 def test_the_chart_is_drawn_in_each_page_language():
-    import re
-    chart = kv(model="deepseek-v3")["chart"]
-    assert "コンテキスト長" in chart["ja"]
-    assert "context length" in chart["en"]
-    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", chart["en"]), "no Japanese in the English chart"
-    assert dscalc.web.evaluate("kv-cache", {}, "ja")["display"]["chart"] == dscalc.run("kv-cache")["chart"]["ja"]
+    assert "コンテキスト長" in chart("ja", model="deepseek-v3")
+    english = chart("en", model="deepseek-v3")
+    assert "context length" in english
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", english), "no Japanese in the English chart"
+
+
+def test_run_returns_numbers_only_and_the_chart_is_drawn_from_them():
+    result = kv(model="deepseek-v3")
+    assert "chart" not in result
+    assert "<" not in repr(result)
+    # The data table under the chart carries the numbers the line is drawn from: GB at 1M tokens.
+    at_one_million = 70_272 * 2**20 / 1e9
+    assert f"<td>{at_one_million:.4g}</td>" in chart("en", model="deepseek-v3")

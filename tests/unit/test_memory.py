@@ -6,11 +6,16 @@ import pytest
 
 import dscalc
 from dscalc import web
-from dscalc.memory import gpus_needed, weight_bytes
+from dscalc.calcs.memory import gpus_needed, weight_bytes
 
 
 def memory(**inputs):
     return dscalc.run("memory", inputs)
+
+
+def notes(lang="en", **inputs) -> str:
+    """The notes the page shows under the results, joined."""
+    return " ".join(web.evaluate("memory", inputs, lang)["notes"])
 
 
 def test_gpt3_175b_in_fp32_is_about_700_gb_in_one_call():
@@ -46,7 +51,8 @@ def test_int4_rounds_an_odd_count_up_to_a_whole_byte():
 def test_a_bare_parameter_count_has_no_kv_cache_and_says_so():
     result = memory(model="params", params=7e9, context_length=100_000, batch_size=8)
     assert result["kv_cache_bytes"] == 0
-    assert "KV" in result["note"]["en"]
+    assert "KV" in notes(model="params", params=7e9)
+    assert "KV" in notes("ja", model="params", params=7e9)
 
 
 def test_params_without_a_count_names_the_params_field():
@@ -75,13 +81,14 @@ def test_a_given_parameter_count_replaces_the_model_total_but_keeps_its_kv_cache
     given = memory(model="deepseek-v3", params=1000)
     assert given["weight_params"] == 1000
     assert given["kv_cache_bytes"] == preset["kv_cache_bytes"] > 0
-    assert "entered" in given["note"]["en"]
+    assert "entered" in notes(model="deepseek-v3", params=1000)
 
 
 def test_deepseek_v3_weights_leave_out_the_mtp_module_and_say_so():
     result = memory(model="deepseek-v3", weight_dtype="fp8")
     assert result["weight_params"] == dscalc.run("model-size")["total_params"]
-    assert "MTP" in result["note"]["en"]
+    assert "MTP" in notes(model="deepseek-v3", weight_dtype="fp8")
+    assert "MTP" not in notes(model="llama-3.1-405b")
 
 
 def test_h200_has_141_gb_from_data():

@@ -7,7 +7,9 @@ import re
 import pytest
 
 import dscalc
-from dscalc import moe_routing, web
+from dscalc import web
+from dscalc.calcs import moe_routing
+from dscalc import routing
 from dscalc.schema import validate
 
 CALC = dscalc.get("moe-routing")
@@ -274,10 +276,10 @@ def test_the_page_answer_has_latex_without_cjk_and_a_safe_svg():
         for line in answer["formula"]:
             assert not re.search(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]", line), line
         assert any(r"\rho = 2.5" in line for line in answer["formula"])
-    svg = dscalc.run("moe-routing")["chart"]["en"]
+    svg = chart_svg()
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert 'role="img"' in svg and "aria-label=" in svg and "<title>" in svg
-    outside = svg.replace(f'xmlns="{moe_routing.SVG_NS}"', "")
+    outside = svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "http" not in outside and "href" not in outside and "url(" not in outside
     assert "<script" not in svg and "<foreignObject" not in svg
 
@@ -285,17 +287,24 @@ def test_the_page_answer_has_latex_without_cjk_and_a_safe_svg():
 def test_the_formula_binds_the_current_values():
     sizes = {name: value for name, value in SMALL.items() if name not in LIST_INPUTS}
     clean = dict(validate(CALC, sizes), scores_logits=SMALL["scores_logits"])
-    lines = CALC.formula(clean, route(**SMALL), "en")
+    lines = CALC.formula(clean, route(**SMALL))
     text = " ".join(lines)
     assert r"\{1, 2\}" in text and r"\{3, 2\}" in text
     assert "1.281" in text
 
 
+def chart_svg(lang="en", **inputs):
+    figure = web.evaluate("moe-routing", inputs, lang)["charts"]["chart"]
+    return figure[figure.index("<svg"):figure.index("</svg>") + len("</svg>")]
+
+
 def test_the_chart_marks_kept_groups_and_chosen_experts():
-    svg = route(**SMALL)["chart"]["en"]
-    assert svg.count("✓") == 2 + 1  # two kept groups, plus the legend
-    assert svg.count("<circle") == 2
+    svg = chart_svg(**SMALL)
+    assert svg.count("✓") == 2  # the two kept groups
     assert "G1 ✓" in svg and "G2 ✓" in svg and "G0 ✓" not in svg
+    ranks = re.findall(r'font-weight="bold">(\d+)</text>', svg)
+    assert sorted(ranks) == ["1", "2"]  # the chosen experts, numbered by rank
+    assert svg.count('class="fill band"') == 2 + 1  # kept groups shaded, plus the legend
 
 
 def test_results_are_plain_json():

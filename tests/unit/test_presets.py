@@ -3,9 +3,15 @@
 import pytest
 
 import dscalc
-from dscalc import presets
+from dscalc import inputs as presets
 
-CONFIG_DRIVEN = ["kv-cache", "model-size", "memory"]
+# Every calculator that takes a pasted config.json, found from the declarations.
+CONFIG_DRIVEN = [calc.id for calc in dscalc.calculators()
+                 if any(spec.kind == "config" for spec in calc.inputs)]
+
+
+def test_the_config_driven_calculators_are_found():
+    assert {"kv-cache", "model-size", "memory"} <= set(CONFIG_DRIVEN)
 TINY = {"model_type": "llama", "num_hidden_layers": 2, "hidden_size": 8,
         "num_attention_heads": 2, "intermediate_size": 12, "vocab_size": 10}
 

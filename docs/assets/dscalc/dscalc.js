@@ -1,18 +1,26 @@
 /*
  * Calculator forms: prerendered by the build, made live by Python (Pyodide) in a Web Worker.
  *
- * - Pyodide starts lazily, when a calculator scrolls into view or is touched, once per visit:
- *   the worker lives in this script, which Material's instant navigation keeps across pages.
- * - Every result comes from dscalc.web.respond, the function the build used to prerender.
+ * - Pyodide starts once per visit: when the browser is idle on a page with a calculator, or
+ *   earlier if a form is touched. The worker lives in this script, which Material's instant
+ *   navigation keeps across pages.
+ * - Every result comes from dscalc.web.respond, the function the build used to prerender; this
+ *   script knows no calculator.
  * - Bad input: the message (in the page's language) sits next to its field; the other outputs
- *   keep their last good values. A runtime that cannot load says so and keeps the prerender.
- * - The form state lives in the query string, so a scenario can be shared by its URL.
+ *   keep their last good values. A runtime that cannot load, stalls, or dies says so and keeps
+ *   the numbers already shown.
+ * - The form state lives in the query string, so a scenario can be shared by its URL (long
+ *   inputs such as a pasted config stay out of it).
  */
 (() => {
   "use strict";
 
   const SCRIPT_URL = document.currentScript ? document.currentScript.src : location.href;
-  const DEFAULT_TIMEOUT_MS = 120000;
+  const BOOT_TIMEOUT_MS = 60000;   // give up on a runtime that has not booted by then
+  const SLOW_AFTER_MS = 8000;      // say "still loading" after this long
+  const CALL_TIMEOUT_MS = 15000;   // one calculation; the largest allowed inputs take < 1 s
+  const TYPING_DEBOUNCE_MS = 120;  // text fields only: selects and checkboxes answer at once
+  const MAX_URL_VALUE = 512;       // longer values (pasted configs, long lists) stay out of URLs
   let runtime = null;
   let katexLoading = null;
 
@@ -24,51 +32,74 @@
     const wheelUrl = new URL(form.dataset.wheel, location.href).href;
     const worker = new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
     const pending = new Map();
-    runtime = { worker, pending, nextId: 1, failure: null };
-    runtime.ready = new Promise((resolve, reject) => {
-      const timeoutMs = window.DSCALC_TIMEOUT_MS || DEFAULT_TIMEOUT_MS;
-      const timer = setTimeout(() => reject(new Error("timeout")), timeoutMs);
+    runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false };
+    const live = runtime;
+    live.ready = new Promise((resolve, reject) => {
+      const slowTimer = setTimeout(() => {
+        live.slow = true;
+        document.dispatchEvent(new CustomEvent("dscalc:slow"));
+      }, SLOW_AFTER_MS);
+      const timer = setTimeout(() => reject(new Error("timeout")), window.DSCALC_TIMEOUT_MS || BOOT_TIMEOUT_MS);
+      const settle = () => { clearTimeout(timer); clearTimeout(slowTimer); };
       worker.onmessage = (event) => {
         const message = event.data;
         if (message.type === "ready") {
-          clearTimeout(timer);
+          settle();
           resolve();
         } else if (message.type === "failed") {
-          clearTimeout(timer);
+          settle();
           reject(new Error(message.code));
         } else if (message.type === "result") {
-          const settle = pending.get(message.id);
+          const call = pending.get(message.id);
           pending.delete(message.id);
-          if (settle) settle(message.answer);
+          if (call) call.resolve(message.answer);
         }
       };
       worker.onerror = (event) => {
-        clearTimeout(timer);
+        settle();
         event.preventDefault();
         reject(new Error("missing"));
+        killRuntime(live, "crashed");
       };
     });
-    runtime.ready.catch((error) => {
-      runtime.failure = error.message;
+    live.ready.catch((error) => {
+      live.failure = error.message;
     });
     worker.postMessage({ type: "init", pyodideBase, wheelUrl, packageName: form.dataset.package || null });
-    return runtime;
+    return live;
+  }
+
+  function killRuntime(live, reason) {
+    live.dead = true;
+    live.failure = live.failure || reason;
+    for (const call of live.pending.values()) call.reject(new Error(reason));
+    live.pending.clear();
   }
 
   function callPython(request) {
-    return new Promise((resolve) => {
-      const id = runtime.nextId++;
-      runtime.pending.set(id, resolve);
-      runtime.worker.postMessage({ type: "run", id, request });
+    const live = runtime;
+    return new Promise((resolve, reject) => {
+      if (live.dead) {
+        reject(new Error("crashed"));
+        return;
+      }
+      const id = live.nextId++;
+      const timer = setTimeout(() => {
+        live.pending.delete(id);
+        reject(new Error("call_timeout"));
+      }, CALL_TIMEOUT_MS);
+      live.pending.set(id, {
+        resolve: (answer) => { clearTimeout(timer); resolve(answer); },
+        reject: (error) => { clearTimeout(timer); reject(error); },
+      });
+      live.worker.postMessage({ type: "run", id, request });
     });
   }
 
   // ------------------------------------------------------------------ a form
 
   function strings(form) {
-    if (!form._strings) {
-      form._strings = JSON.parse(form.dataset.strings);
-    }
+    if (!form._strings) form._strings = JSON.parse(form.dataset.strings);
     return form._strings;
   }
 
@@ -82,9 +113,13 @@
     return Array.from(form.querySelectorAll("input[name], select[name], textarea[name]"));
   }
 
+  function controlValue(control) {
+    return control.type === "checkbox" ? (control.checked ? "true" : "false") : control.value;
+  }
+
   function collectInputs(form) {
     const inputs = {};
-    for (const control of controls(form)) inputs[control.name] = control.value;
+    for (const control of controls(form)) inputs[control.name] = controlValue(control);
     return inputs;
   }
 
@@ -99,59 +134,131 @@
     if (!slot) slot = form.querySelector('[data-error-for=""]');
     slot.textContent = error.message;
     const control = field ? form.querySelector(`[name="${CSS.escape(field)}"]`) : null;
-    if (control) control.setAttribute("aria-invalid", "true");
+    if (control) {
+      control.setAttribute("aria-invalid", "true");
+      // The message sits under the field it is about, even inside a closed "more inputs" box.
+      const details = control.closest("details");
+      if (details) details.open = true;
+    }
   }
 
-  function showAnswer(form, answer) {
+  function showOutputs(form, answer) {
     for (const output of form.querySelectorAll("output[name]")) {
       const name = output.getAttribute("name");
       if (!(name in answer.raw)) continue;
       const text = answer.display[name];
-      if (output.dataset.format === "svg") {
-        // SVG drawn by dscalc.charts from numbers, every label escaped there.
-        output.innerHTML = text;
-        continue;
-      }
       output.dataset.value = answer.raw[name];
-      if (output.dataset.format === "url" && /^https:\/\//.test(text)) {
-        const link = document.createElement("a");
-        link.href = text;
-        link.textContent = text;
-        output.replaceChildren(link);
-      } else {
-        output.textContent = text;
+      if (output.dataset.format === "url") {
+        const row = output.closest(".dscalc-output");
+        if (row) row.classList.toggle("dscalc-output--empty", !text || text === "—");
+        if (/^https:\/\//.test(text)) {
+          const link = document.createElement("a");
+          link.href = text;
+          link.textContent = text;
+          output.replaceChildren(link);
+          continue;
+        }
+      }
+      if (output.textContent !== text) output.textContent = text;
+    }
+  }
+
+  function showCharts(form, answer) {
+    for (const slot of form.querySelectorAll("[data-chart]")) {
+      const html = answer.charts[slot.dataset.chart];
+      // SVG and table drawn by dscalc.charts from numbers, every text escaped there.
+      if (html !== undefined && slot._html !== html) {
+        slot.innerHTML = html;
+        slot._html = html;
       }
     }
-    const lines = form.querySelector(".dscalc-formula-lines");
-    if (lines && answer.formula) {
-      lines.replaceChildren(...answer.formula.map((tex) => {
-        const line = document.createElement("div");
-        line.className = "arithmatex";
-        line.textContent = `\\[${tex}\\]`;
-        return line;
-      }));
-      typeset(lines);
+  }
+
+  function showNotes(form, answer) {
+    const list = form.querySelector("[data-notes]");
+    if (!list) return;
+    list.replaceChildren(...answer.notes.map((note) => {
+      const item = document.createElement("li");
+      item.textContent = note;
+      return item;
+    }));
+    list.hidden = answer.notes.length === 0;
+  }
+
+  function showPlaceholders(form, answer) {
+    for (const control of form.querySelectorAll("[data-placeholder-output]")) {
+      const value = answer.outputs[control.dataset.placeholderOutput];
+      control.placeholder = value === null || value === undefined ? "" : String(value);
     }
+  }
+
+  function showFormula(form, answer) {
+    const lines = form.querySelector(".dscalc-formula-lines");
+    if (!lines || !answer.formula) return;
+    const existing = Array.from(lines.children);
+    answer.formula.forEach((tex, index) => {
+      let line = existing[index];
+      if (!line) {
+        line = document.createElement("div");
+        line.className = "arithmatex";
+        lines.append(line);
+      }
+      // Typesetting is the slow part of a recompute: only lines whose TeX changed are redone.
+      if (line.dataset.tex === tex) return;
+      line.dataset.tex = tex;
+      delete line.dataset.typeset;
+      line.textContent = `\\[${tex}\\]`;
+    });
+    for (const extra of existing.slice(answer.formula.length)) extra.remove();
+    typeset(lines);
+  }
+
+  function showAnswer(form, answer) {
+    showOutputs(form, answer);
+    showNotes(form, answer);
+    showPlaceholders(form, answer);
+    showCharts(form, answer);
+    showFormula(form, answer);
     form.dispatchEvent(new CustomEvent("dscalc:result", { detail: answer, bubbles: true }));
   }
 
+  function failureText(text, reason) {
+    if (reason === "crashed") return text.status_crashed;
+    if (reason === "call_timeout") return `${text.status_error} ${text.error_call_timeout}`;
+    const detail = { mime: text.error_mime, timeout: text.error_timeout, missing: text.error_missing }[reason];
+    return detail ? `${text.status_error} ${detail}` : text.status_error;
+  }
+
+  function countAnswer(form) {
+    form.dataset.answers = String(Number(form.dataset.answers || 0) + 1);
+  }
+
   async function compute(form) {
+    if (!form.isConnected) return;
     const sequence = (form._sequence = (form._sequence || 0) + 1);
     const text = strings(form);
     const live = startRuntime(form);
-    if (!live.failure && form.dataset.state !== "ready") setState(form, "loading", text.status_loading);
+    if (!live.failure && form.dataset.state !== "ready") {
+      setState(form, "loading", live.slow ? text.status_slow : text.status_loading);
+    }
+    let answer;
     try {
       await live.ready;
+      const inputs = collectInputs(form);
+      answer = JSON.parse(await callPython({ id: form.dataset.calc, inputs, lang: form.dataset.lang }));
+      if (answer.crashed) {
+        killRuntime(live, "crashed");
+        throw new Error("crashed");
+      }
+      answer._inputs = inputs;
     } catch (error) {
-      const reason = { mime: text.error_mime, timeout: text.error_timeout, missing: text.error_missing }[error.message];
-      setState(form, "error", reason ? `${text.status_error} ${reason}` : text.status_error);
-      form.dataset.answers = String(Number(form.dataset.answers || 0) + 1);
+      if (sequence !== form._sequence || !form.isConnected) return;
+      setState(form, "error", failureText(text, error.message));
+      countAnswer(form);
       return;
     }
-    const inputs = collectInputs(form);
-    const answer = JSON.parse(await callPython({ id: form.dataset.calc, inputs, lang: form.dataset.lang }));
-    if (sequence !== form._sequence) return; // a newer change is on its way
-    form.dataset.answers = String(Number(form.dataset.answers || 0) + 1);
+    if (sequence !== form._sequence || !form.isConnected) return; // a newer change, or a page change
+    countAnswer(form);
     clearErrors(form);
     if (!answer.ok) {
       showError(form, answer.error);
@@ -160,7 +267,7 @@
     }
     showAnswer(form, answer);
     setState(form, "ready", text.status_ready);
-    writeUrlState(form, inputs);
+    writeUrlState(form, answer._inputs);
   }
 
   // ------------------------------------------------------------------ URL state
@@ -170,6 +277,8 @@
   }
 
   function writeUrlState(form, inputs) {
+    // A form on a page the reader has left must not write into the new page's URL.
+    if (!form.isConnected) return;
     const defaults = JSON.parse(form.dataset.defaults || "{}");
     const url = new URL(location.href);
     const prefix = paramPrefix(form);
@@ -177,7 +286,7 @@
       if (key.startsWith(prefix)) url.searchParams.delete(key);
     }
     for (const [name, value] of Object.entries(inputs)) {
-      if (value.trim() === "") continue;
+      if (value.trim() === "" || value.length > MAX_URL_VALUE) continue;
       const fallback = defaults[name];
       if (fallback !== undefined && fallback !== null && String(fallback) === value) continue;
       url.searchParams.set(prefix + name, value);
@@ -193,13 +302,17 @@
       const value = params.get(prefix + control.name);
       if (value === null) continue;
       // Values go into form controls as text: never parsed as HTML.
-      if (control.tagName === "SELECT" && !Array.from(control.options).some((o) => o.value === value)) {
-        const option = document.createElement("option");
-        option.value = value;
-        option.textContent = value;
-        control.append(option);
+      if (control.type === "checkbox") {
+        control.checked = value === "true";
+      } else {
+        if (control.tagName === "SELECT" && !Array.from(control.options).some((o) => o.value === value)) {
+          const option = document.createElement("option");
+          option.value = value;
+          option.textContent = value;
+          control.append(option);
+        }
+        control.value = value;
       }
-      control.value = value;
       restored = true;
     }
     return restored;
@@ -207,45 +320,52 @@
 
   // ------------------------------------------------------------------ binding
 
-  let observer = null;
+  function isTyping(target) {
+    return (target.tagName === "INPUT" && target.type !== "checkbox") || target.tagName === "TEXTAREA";
+  }
 
   function bind(form) {
     if (form.dataset.bound) return;
     form.dataset.bound = "true";
     let timer = null;
-    const schedule = () => {
+    const now = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => compute(form), 120);
+      compute(form);
+    };
+    const later = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => compute(form), TYPING_DEBOUNCE_MS);
     };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      compute(form);
+      now();
     });
     form.addEventListener("input", (event) => {
       linkPresetAndConfig(form, event.target);
-      schedule();
+      if (isTyping(event.target)) later();
     });
     form.addEventListener("change", (event) => {
       linkPresetAndConfig(form, event.target);
-      schedule();
+      if (!isTyping(event.target)) now();
     });
     form.addEventListener("focusin", () => startRuntime(form), { once: true });
     const copy = form.querySelector(".dscalc-copy-link");
     if (copy) copy.addEventListener("click", () => copyLink(form));
+    document.addEventListener("dscalc:slow", () => {
+      if (form.isConnected && form.dataset.state === "loading") setState(form, "loading", strings(form).status_slow);
+    });
     if (readUrlState(form)) {
       compute(form);
-    } else if ("IntersectionObserver" in window) {
-      if (!observer) {
-        observer = new IntersectionObserver((entries) => {
-          for (const entry of entries) {
-            if (entry.isIntersecting) {
-              observer.unobserve(entry.target);
-              startRuntime(entry.target);
-            }
-          }
-        });
-      }
-      observer.observe(form);
+    } else {
+      whenIdle(() => startRuntime(form));
+    }
+  }
+
+  function whenIdle(callback) {
+    if ("requestIdleCallback" in window) {
+      window.requestIdleCallback(callback, { timeout: 2000 });
+    } else {
+      setTimeout(callback, 200);
     }
   }
 
@@ -298,8 +418,7 @@
   }
 
   function typeset(root) {
-    const targets = Array.from(root.querySelectorAll(".arithmatex"));
-    if (root.classList && root.classList.contains("arithmatex")) targets.push(root);
+    const targets = Array.from(root.querySelectorAll(".arithmatex:not([data-typeset])"));
     if (!targets.length) return;
     loadKatex().then((katex) => {
       for (const element of targets) {

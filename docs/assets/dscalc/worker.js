@@ -3,15 +3,19 @@
 // Messages out: {type: "ready"} | {type: "failed", code} | {type: "result", id, answer}.
 
 let respond = null;
+let broken = null;
 
 async function checkWasm(pyodideBase) {
-  // With a wrong MIME type loadPyodide stalls instead of failing: ask first, fail in words.
+  // With a wrong MIME type loadPyodide stalls instead of failing: look first, fail in words.
+  // A GET (some hosts refuse HEAD with 405), abandoned once the headers are in.
+  const controller = new AbortController();
   let response;
   try {
-    response = await fetch(pyodideBase + "pyodide.asm.wasm", { method: "HEAD" });
+    response = await fetch(pyodideBase + "pyodide.asm.wasm", { signal: controller.signal });
   } catch (_) {
     throw Object.assign(new Error("missing"), { code: "missing" });
   }
+  controller.abort();
   if (!response.ok) throw Object.assign(new Error("missing"), { code: "missing" });
   const type = response.headers.get("content-type") || "";
   if (!type.startsWith("application/wasm")) throw Object.assign(new Error("mime"), { code: "mime" });
@@ -20,8 +24,11 @@ async function checkWasm(pyodideBase) {
 async function init({ pyodideBase, wheelUrl, packageName }) {
   try {
     await checkWasm(pyodideBase);
+    // The wheel downloads while Pyodide boots; loadPackage then finds it in the HTTP cache.
+    const wheelPrefetch = fetch(wheelUrl).then((r) => r.arrayBuffer()).catch(() => null);
     const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
     const pyodide = await loadPyodide({ indexURL: pyodideBase });
+    await wheelPrefetch;
     // By name when the site's pyodide-lock.json lists dscalc (Pyodide then checks its sha256),
     // else by the wheel's URL.
     await pyodide.loadPackage(packageName || wheelUrl, { messageCallback: () => {} });
@@ -32,12 +39,24 @@ async function init({ pyodideBase, wheelUrl, packageName }) {
   }
 }
 
+function answerFor(request) {
+  if (broken) return broken;
+  try {
+    // respond() never raises for bad input; this catches the runtime itself failing.
+    return respond(JSON.stringify(request));
+  } catch (error) {
+    // After a fatal error Pyodide cannot be used again: every later call gets the same answer,
+    // and the page says so in its own language.
+    broken = JSON.stringify({ ok: false, crashed: true });
+    return broken;
+  }
+}
+
 self.onmessage = (event) => {
   const message = event.data;
   if (message.type === "init") {
     init(message);
   } else if (message.type === "run") {
-    // respond() never raises: it returns JSON text with either results or a field error.
-    self.postMessage({ type: "result", id: message.id, answer: respond(JSON.stringify(message.request)) });
+    self.postMessage({ type: "result", id: message.id, answer: answerFor(message.request) });
   }
 };

@@ -1,0 +1,266 @@
+"""The table of display formats: how a number with a unit is written for a reader.
+
+Every ``Output`` names one of ``FORMATS``; a calculator that names an unknown one fails when it is
+declared (``check_format``), never silently at run time. The same functions format the prerendered
+HTML and the live browser results, so a page can never show one value two ways.
+
+Conventions (units live in the format's name):
+
+- ``bytes``: SI prefixes (kB = 10^3 B) with three significant digits, then the binary size
+  (KiB = 2^10 B) in parentheses; below 1,000 B the exact count.
+- ``bytes_exact``: the exact count with thousands separators (for tables checked against papers).
+- ``params``: parameter counts; Japanese uses 万・億・兆 with three significant digits, then the
+  English short scale in parentheses (``6,710億 (671.0B)``).
+- ``flops`` (FLOP, a count), ``flop_per_s`` (FLOP/s), ``tokens``, ``tokens_per_s``, ``duration``
+  (a value in seconds, written in the largest unit that keeps it at least 1).
+- ``usd``, ``cny``, ``jpy``: amounts of money; ``percent``: a fraction (0.17 is 17%); ``ratio``.
+- ``count`` (integer), ``number`` (four significant digits), ``text``, ``url``, ``date``,
+  ``bool``; ``data`` is carried in results but never shown as one value (tables, lists).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Callable
+
+from .text import Text
+
+_SI = ((10**15, "P"), (10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "k"))
+_BINARY = ((2**50, "Pi"), (2**40, "Ti"), (2**30, "Gi"), (2**20, "Mi"), (2**10, "Ki"))
+_SHORT_SCALE = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K"))
+_JAPANESE_SCALE = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` with ``digits`` significant digits, thousands separated, no exponent."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{value:,.{decimals}f}"
+    # 9.995 with two decimals rounds up to a new magnitude: keep the digit count honest.
+    if decimals and len(text.replace(",", "").replace("-", "").replace(".", "").lstrip("0")) > digits:
+        text = f"{value:,.{decimals - 1}f}"
+    return text
+
+
+def group(value: int) -> str:
+    """``70272`` -> ``"70,272"``."""
+    return f"{int(value):,}"
+
+
+def latex_int(value: int) -> str:
+    """An integer for KaTeX with thousands separators that add no space: ``70{,}272``."""
+    return f"{int(value):,}".replace(",", "{,}")
+
+
+def latex_number(value: float, digits: int = 4) -> str:
+    """A float for KaTeX: integers exactly, others with ``digits`` significant digits."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return latex_int(int(value))
+    return significant(value, digits).replace(",", "{,}")
+
+
+def _scaled(value: float, scale, suffix: str = "", digits: int = 3, space: str = " ") -> str | None:
+    for size, prefix in scale:
+        if abs(value) >= size:
+            return f"{significant(value / size, digits)}{space}{prefix}{suffix}"
+    return None
+
+
+def format_bytes(value: float, lang: str = "en") -> str:
+    if abs(value) < 1000:
+        return f"{value:,.0f} B"
+    decimal = _scaled(value, _SI, "B")
+    binary = _scaled(value, _BINARY, "B")
+    return f"{decimal} ({binary})"
+
+
+def format_bytes_exact(value: float, lang: str = "en") -> str:
+    return f"{value:,.0f} B"
+
+
+def english_magnitude(value: float) -> str:
+    """``671.0B``, ``36.6B``, ``12.7M``: one decimal in the short scale."""
+    for size, suffix in _SHORT_SCALE:
+        if abs(value) >= size:
+            return f"{value / size:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def japanese_magnitude(value: float) -> str | None:
+    """``6,710億``, ``366億``, ``1.06億``, ``2.3兆``: three significant digits in 万・億・兆."""
+    for size, name in _JAPANESE_SCALE:
+        if abs(value) >= size:
+            return f"{significant(value / size, 3)}{name}"
+    return None
+
+
+def format_params(value: float, lang: str) -> str:
+    english = english_magnitude(value)
+    if lang != "ja":
+        return english
+    japanese = japanese_magnitude(value)
+    return f"{japanese} ({english})" if japanese else english
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def scientific(value: float, digits: int = 3) -> str:
+    """``3.30×10²⁴``: for magnitudes no SI prefix reads well."""
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = value / 10**exponent
+    if abs(float(significant(mantissa, digits))) >= 10:
+        exponent += 1
+        mantissa /= 10
+    return f"{significant(mantissa, digits)}×10{str(exponent).translate(_SUPERSCRIPT)}"
+
+
+def _si_with_exa(value: float, suffix: str) -> str:
+    if abs(value) >= 10**21:
+        return f"{scientific(value)} {suffix}"
+    scale = ((10**18, "E"),) + _SI
+    return _scaled(value, scale, suffix) or f"{significant(value, 3)} {suffix}"
+
+
+def format_flop_count(value: float, lang: str = "en") -> str:
+    return _si_with_exa(value, "FLOP")
+
+
+def format_flop_per_s(value: float, lang: str = "en") -> str:
+    return _si_with_exa(value, "FLOP/s")
+
+
+_TOKENS = Text("トークン", "tokens")
+
+
+def format_tokens(value: float, lang: str) -> str:
+    if lang == "ja":
+        return f"{japanese_magnitude(value) or group(round(value))}トークン"
+    return f"{english_magnitude(value) if abs(value) >= 1000 else group(round(value))} tokens"
+
+
+def format_tokens_per_s(value: float, lang: str) -> str:
+    number = significant(value, 3) if abs(value) < 1000 else group(round(value))
+    return f"{number} トークン/秒" if lang == "ja" else f"{number} tokens/s"
+
+
+_DURATIONS = (
+    (86_400, Text("日", " days")), (3_600, Text("時間", " h")), (60, Text("分", " min")),
+    (1, Text("秒", " s")), (1e-3, Text("ミリ秒", " ms")), (1e-6, Text("マイクロ秒", " µs")),
+)
+
+
+def format_duration(seconds: float, lang: str) -> str:
+    for size, unit in _DURATIONS:
+        if abs(seconds) >= size:
+            return f"{significant(seconds / size, 3)}{unit.get(lang)}"
+    return f"0{_DURATIONS[3][1].get(lang)}"
+
+
+def _money(symbol_en: str, unit_ja: str) -> Callable[[float, str], str]:
+    """Money with four significant digits: ``US$5.576M`` / ``557.6万ドル``; small prices exactly
+    as far as four digits go (``US$2.19``, ``0.5元``)."""
+    def formatter(value: float, lang: str) -> str:
+        if lang == "ja":
+            for size, name in _JAPANESE_SCALE:
+                if abs(value) >= size:
+                    return f"{significant(value / size, 4)}{name}{unit_ja}"
+            return f"{_plain_money(value)}{unit_ja}"
+        for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
+            if abs(value) >= size:
+                return f"{symbol_en}{significant(value / size, 4)}{suffix}"
+        return f"{symbol_en}{_plain_money(value)}"
+    return formatter
+
+
+def _plain_money(value: float) -> str:
+    """Up to four significant digits without trailing zeros: 2.19, 0.5, 1,234."""
+    if abs(value) >= 1000:
+        return group(round(value))
+    text = significant(value, 4)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_percent(fraction: float, lang: str = "en") -> str:
+    return f"{significant(fraction * 100, 3)}%"
+
+
+def format_ratio(value: float, lang: str = "en") -> str:
+    return f"{significant(value, 3)}×"
+
+
+def format_count(value: float, lang: str = "en") -> str:
+    return group(value)
+
+
+def format_number(value: float, lang: str = "en") -> str:
+    if isinstance(value, int):
+        return group(value)
+    return significant(value, 4)
+
+
+_YES_NO = {"ja": ("はい", "いいえ"), "en": ("yes", "no")}
+
+
+def format_bool(value: bool, lang: str) -> str:
+    return _YES_NO["ja" if lang == "ja" else "en"][0 if value else 1]
+
+
+def format_text(value, lang: str = "en") -> str:
+    return str(value)
+
+
+def format_day(value: float, lang: str = "en") -> str:
+    """A day number (``date.toordinal()``) as an ISO date: time axes of charts."""
+    return date.fromordinal(int(value)).isoformat()
+
+
+FORMATS: dict[str, Callable] = {
+    "bytes": format_bytes,
+    "bytes_exact": format_bytes_exact,
+    "params": format_params,
+    "flops": format_flop_count,
+    "flop_per_s": format_flop_per_s,
+    "tokens": format_tokens,
+    "tokens_per_s": format_tokens_per_s,
+    "duration": format_duration,
+    "usd": _money("US$", "ドル"),
+    "cny": _money("CN¥", "元"),
+    "jpy": _money("¥", "円"),
+    "percent": format_percent,
+    "ratio": format_ratio,
+    "count": format_count,
+    "number": format_number,
+    "bool": format_bool,
+    "text": format_text,
+    "url": format_text,
+    "date": format_text,
+    "day": format_day,
+    "data": None,  # carried in results, shown by charts and tables, never as one value
+}
+
+#: Formats whose value is a number (the others are words, links or structures).
+NUMERIC = frozenset(FORMATS) - {"bool", "text", "url", "date", "day", "data"}
+
+
+def check_format(name: str) -> None:
+    """Called when an output is declared: an unknown format is a programming error."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown display format {name!r}; known: {', '.join(sorted(FORMATS))}")
+
+
+def display(format_name: str, value, lang: str, unit: Text | str = "") -> str:
+    """Display text for one value; ``None`` shows as a dash."""
+    if value is None:
+        return "—"
+    formatter = FORMATS[format_name]
+    if formatter is None:
+        return ""
+    if format_name in NUMERIC and isinstance(value, bool):
+        return format_bool(value, lang)
+    text = formatter(value, lang)
+    suffix = unit.get(lang) if isinstance(unit, Text) else unit
+    return f"{text} {suffix}" if suffix else text

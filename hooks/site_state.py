@@ -1,0 +1,80 @@
+"""What the site's hooks share during one build: one explicit object, not module globals.
+
+Each hook module asks ``site_state.of(config)`` for the build's ``BuildState``; the first call for
+a configuration creates it. Facts are read here because several hooks resolve them (citations,
+calculator inputs written as ``fact:ID``, the sources table).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "calculators"))
+
+FACT_REFERENCE = "fact:"
+
+
+@dataclass
+class BuildState:
+    lang: str
+    #: Path from this build's root to the folder both languages share ("" or "../").
+    site_root: str
+    facts: dict
+    wheel: Path | None = None
+    lock_tool: Path | None = None
+    #: Per page (``src_uri``): fenced blocks waiting for their HTML, by kind.
+    blocks: dict = field(default_factory=dict)
+
+    def fact(self, fact_id: str, where: str) -> dict:
+        record = self.facts.get(fact_id)
+        if record is None:
+            raise PluginError(f"{where}: unknown fact {fact_id!r}")
+        return record
+
+    def resolve(self, value, where: str):
+        """``"fact:ID"`` -> that fact's value (so a calculator's inputs on a page come from
+        ``data/``); anything else unchanged."""
+        if isinstance(value, str) and value.startswith(FACT_REFERENCE):
+            return self.fact(value[len(FACT_REFERENCE):], where)["value"]
+        return value
+
+
+_STATES: dict[int, BuildState] = {}
+
+
+def of(config) -> BuildState:
+    """The state of the build that ``config`` configures."""
+    key = id(config)
+    if key not in _STATES:
+        _STATES.clear()  # one build at a time (mkdocs serve rebuilds with a new config)
+        lang = "ja" if config.theme["language"] == "ja" else "en"
+        site_root = (config.extra.get("dscalc") or {}).get("site_root", "")
+        _STATES[key] = BuildState(lang=lang, site_root=site_root, facts=load_facts())
+    return _STATES[key]
+
+
+def load_facts() -> dict:
+    facts = {}
+    for path in sorted((ROOT / "data" / "facts").glob("*.yaml")):
+        for record in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            if record["id"] in facts:
+                raise PluginError(f"fact {record['id']!r} is defined twice ({path.name})")
+            facts[record["id"]] = record
+    return facts
+
+
+def localized(text, lang: str) -> str | None:
+    """A ``{ja:, en:}`` mapping's text in ``lang``; a plain string is the same in both."""
+    if isinstance(text, dict):
+        return text.get(lang)
+    return None if text is None else str(text)
+
+
+def placeholder(kind: str, index: int) -> str:
+    return f'<div data-dscalc-{kind}="{index}"></div>'

@@ -1,0 +1,111 @@
+"""Hook: the runtime the calculators need, built and copied into the site at build time.
+
+- The ``dscalc`` wheel is built from the working tree (addressed by a hash of its sources, so a
+  stale wheel is never served) and copied under ``assets/dscalc/wheels/``.
+- Pyodide and KaTeX are copied from ``node_modules`` (pinned in ``package-lock.json``; nothing
+  vendored is committed), once, at the site root (the Japanese build).
+- With pyodide-build, the wheel is registered with its sha256 in the site's
+  ``pyodide-lock.json`` so the worker loads ``dscalc`` by name; without it (no Python ≥ 3.12),
+  the worker loads the wheel by URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import site_state  # noqa: E402
+
+ROOT = site_state.ROOT
+NODE_MODULES = ROOT / "node_modules"
+WHEEL_CACHE = ROOT / ".cache" / "wheels"
+LOCK_TOOL = ROOT / ".venv-pyodide-build" / "bin" / "pyodide"
+
+#: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+KATEX_FILES = ("katex.min.js", "katex.min.css")
+
+
+def on_config(config):
+    state = site_state.of(config)
+    state.wheel = build_wheel()
+    state.lock_tool = LOCK_TOOL if LOCK_TOOL.exists() else None
+    return config
+
+
+def source_digest() -> str:
+    """Hash of everything that goes into the wheel, so a stale wheel can never be served."""
+    digest = hashlib.sha256()
+    paths = sorted((ROOT / "calculators").rglob("*.py")) + sorted(
+        path for path in (ROOT / "data").rglob("*") if path.is_file())
+    for path in paths + [ROOT / "pyproject.toml"]:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_wheel() -> Path:
+    target = WHEEL_CACHE / source_digest()
+    wheels = sorted(target.glob("dscalc-*.whl")) if target.is_dir() else []
+    if wheels:
+        return wheels[0]
+    target.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(target), str(ROOT)],
+        capture_output=True, text=True, check=False)
+    wheels = sorted(target.glob("dscalc-*.whl"))
+    if result.returncode != 0 or not wheels:
+        raise PluginError(f"building the dscalc wheel failed:\n{result.stdout}\n{result.stderr}")
+    return wheels[0]
+
+
+def wheel_uri(state) -> str:
+    """The wheel's path relative to this build's root."""
+    return f"assets/dscalc/wheels/{state.wheel.parent.name}/{state.wheel.name}"
+
+
+def on_post_build(config):
+    state = site_state.of(config)
+    site = Path(config.site_dir)
+    target = site / "assets" / "dscalc" / "wheels" / state.wheel.parent.name
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(state.wheel, target / state.wheel.name)
+    if state.site_root:
+        return  # the shared runtime lives once, at the site root (the Japanese build)
+    copy_package_files("pyodide", PYODIDE_FILES, site / "assets" / "pyodide")
+    if state.lock_tool:
+        register_wheel_in_lockfile(state, site / "assets" / "pyodide" / "pyodide-lock.json")
+    copy_package_files("katex/dist", KATEX_FILES, site / "assets" / "katex")
+    fonts = NODE_MODULES / "katex" / "dist" / "fonts"
+    shutil.copytree(fonts, site / "assets" / "katex" / "fonts", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.ttf", "*.woff"))
+
+
+def register_wheel_in_lockfile(state, lockfile: Path) -> None:
+    """Add dscalc, with its sha256, to the site's copy of pyodide-lock.json (offline)."""
+    result = subprocess.run(
+        [str(state.lock_tool), "lockfile", "add-wheels", "--input",
+         str(NODE_MODULES / "pyodide" / "pyodide-lock.json"), "--output", str(lockfile),
+         "--wheel-url", f"../dscalc/wheels/{state.wheel.parent.name}/", str(state.wheel)],
+        capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PluginError(f"pyodide lockfile add-wheels failed:\n{result.stdout}\n{result.stderr}")
+
+
+def copy_package_files(package: str, names: tuple[str, ...], target: Path) -> None:
+    source = NODE_MODULES / package
+    missing = [name for name in names if not (source / name).is_file()]
+    if missing:
+        raise PluginError(f"node_modules/{package} lacks {missing}: run `npm ci` (make setup)")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy2(source / name, target / name)
