@@ -1,4 +1,6 @@
-"""Hook: the runtime the calculators need, built and copied into the site at build time.
+"""Hook: the assets and runtime the calculators need, built and copied into the site.
+
+- ``docs/assets`` (scripts, CSS, diagrams) is published by both language builds.
 
 - The ``dscalc`` wheel is built from the working tree (addressed by a hash of its sources, so a
   stale wheel is never served) and copied under ``assets/dscalc/wheels/``.
@@ -18,6 +20,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_state  # noqa: E402
@@ -26,6 +29,7 @@ ROOT = site_state.ROOT
 NODE_MODULES = ROOT / "node_modules"
 WHEEL_CACHE = ROOT / ".cache" / "wheels"
 LOCK_TOOL = ROOT / ".venv-pyodide-build" / "bin" / "pyodide"
+SHARED_ASSETS = ROOT / "docs" / "assets"
 
 #: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
@@ -38,6 +42,16 @@ def on_config(config):
     state.wheel = build_wheel()
     state.lock_tool = LOCK_TOOL if LOCK_TOOL.exists() else None
     return config
+
+
+def on_files(files, config):
+    """The assets both languages share (docs/assets: the runtime's scripts, CSS, diagrams) live
+    outside each language's docs_dir; each build publishes them."""
+    for path in sorted(SHARED_ASSETS.rglob("*")):
+        if path.is_file():
+            files.append(File(str(path.relative_to(SHARED_ASSETS.parent)), str(SHARED_ASSETS.parent),
+                              config.site_dir, config.use_directory_urls))
+    return files
 
 
 def source_digest() -> str:
@@ -75,12 +89,12 @@ def wheel_uri(state) -> str:
 
 def on_post_build(config):
     state = site_state.of(config)
+    if state.site_root:
+        return  # the wheel and the runtime live once, at the site root (the Japanese build)
     site = Path(config.site_dir)
     target = site / "assets" / "dscalc" / "wheels" / state.wheel.parent.name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(state.wheel, target / state.wheel.name)
-    if state.site_root:
-        return  # the shared runtime lives once, at the site root (the Japanese build)
     copy_package_files("pyodide", PYODIDE_FILES, site / "assets" / "pyodide")
     if state.lock_tool:
         register_wheel_in_lockfile(state, site / "assets" / "pyodide" / "pyodide-lock.json")

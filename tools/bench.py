@@ -2,14 +2,16 @@
 
     .venv/bin/python tools/bench.py site [--runs 3]
 
+- python: ``dscalc.web.evaluate`` with defaults, one language, per calculator, in CPython
+  (median of 50 after one warm-up) — the work behind every prerendered form and every recompute;
 - cold: navigation to the first result computed by Python in the browser (empty cache, a URL
   that carries a scenario, so the page computes as soon as it can);
 - boot: bare Pyodide on the same assets and server (loadPyodide + one runPython);
 - their ratio: what our page adds on top of Pyodide itself (wheel, worker, dscalc import);
-- recompute: latency from an input change to the new result, once Python is warm;
-- bytes: sent by the server for one cold visit to a page without a calculator, and to a page
-  with one, before and after Python loads. The local server does not compress; GitHub Pages
-  and CDNs send gzip, which shrinks the Pyodide runtime to roughly half.
+- recompute: in-page time from an input change to the new result on screen, once Python is
+  warm: a select (answered at once) and a typed number (the 120 ms typing debounce subtracted);
+- bytes: sent by the server (gzip, as GitHub Pages sends) for one cold visit to a page without a
+  calculator, and to a page with one, before and after Python loads.
 """
 
 from __future__ import annotations
@@ -57,21 +59,51 @@ def bare_boot_ms(browser, base: str) -> float:
     return value
 
 
-def recompute_ms(browser, base: str, changes: int = 15) -> list[float]:
+TYPING_DEBOUNCE_MS = 120  # docs/assets/dscalc/dscalc.js
+
+# Time, inside the page, from an input event to the form's next result (dscalc:result).
+CHANGE_AND_TIME = """async ([name, value, kind]) => {
+  const form = document.querySelector('form.dscalc');
+  const control = form.querySelector(`[name="${name}"]`);
+  const done = new Promise((resolve) => form.addEventListener('dscalc:result', resolve, { once: true }));
+  const start = performance.now();
+  control.value = value;
+  control.dispatchEvent(new Event(kind, { bubbles: true }));
+  await done;
+  await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  return performance.now() - start;
+}"""
+
+
+def recompute_ms(browser, base: str, changes: int = 15) -> tuple[list[float], list[float]]:
+    """(select changes, typed changes minus the debounce), in ms."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "en/kv-cache/?kv-cache.context_length=1000")
     page.wait_for_function("() => document.querySelector('form.dscalc').dataset.answers === '1'",
                            timeout=180_000)
-    timings = []
-    for step in range(changes):
-        before = int(page.get_attribute("form.dscalc", "data-answers"))
-        start = time.perf_counter()
-        page.fill('form.dscalc [name="context_length"]', str(2000 + step))
-        page.wait_for_function(f"() => Number(document.querySelector('form.dscalc').dataset.answers) > {before}",
-                               timeout=30_000)
-        timings.append((time.perf_counter() - start) * 1000)
+    selects = [page.evaluate(CHANGE_AND_TIME, ["kv_dtype", "fp8" if step % 2 else "bf16", "change"])
+               for step in range(changes)]
+    typed = [page.evaluate(CHANGE_AND_TIME, ["context_length", str(2000 + step), "input"])
+             - TYPING_DEBOUNCE_MS for step in range(changes)]
     context.close()
+    return selects, typed
+
+
+def python_ms(runs: int = 50) -> dict[str, float]:
+    """Median ms of ``web.evaluate`` with defaults, per calculator, in CPython."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "calculators"))
+    import dscalc
+    from dscalc import web
+    timings = {}
+    for calc in dscalc.calculators():
+        web.evaluate(calc.id, {}, "ja")
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            web.evaluate(calc.id, {}, "ja")
+            samples.append((time.perf_counter() - start) * 1000)
+        timings[calc.id] = statistics.median(samples)
     return timings
 
 
@@ -80,7 +112,9 @@ def page_bytes(browser, server, base: str, path: str, compute: bool) -> int:
     context = browser.new_context()
     page = context.new_page()
     start = server.bytes_sent
-    page.goto(base + path, wait_until="networkidle")
+    # Without compute: what the page needs to be read (up to its load event; the runtime starts
+    # only after that, when the browser is idle).
+    page.goto(base + path, wait_until="networkidle" if compute else "load")
     if compute:
         page.fill('form.dscalc [name="context_length"]', "2048")
         page.wait_for_function("() => document.querySelector('form.dscalc').dataset.state === 'ready'",
@@ -98,6 +132,10 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    python = python_ms()
+    print("dscalc.web.evaluate with defaults (CPython, one language, median of 50):")
+    for calc_id, milliseconds in python.items():
+        print(f"  {calc_id:28s}: {milliseconds:7.2f} ms")
     server = make_server(args.site)
     serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_port}/"
@@ -105,7 +143,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
         cold = [cold_first_result_ms(browser, base) for _ in range(args.runs)]
         boot = [bare_boot_ms(browser, base) for _ in range(args.runs)]
-        recompute = recompute_ms(browser, base)
+        selects, typed = recompute_ms(browser, base)
         plain = page_bytes(browser, server, base, "en/", compute=False)
         static = page_bytes(browser, server, base, "en/kv-cache/", compute=False)
         live = page_bytes(browser, server, base, "en/kv-cache/", compute=True)
@@ -117,11 +155,13 @@ def main() -> None:
     print(f"cold navigation -> first Python result : {cold_ms:8.0f} ms   (runs: {', '.join(f'{v:.0f}' for v in cold)})")
     print(f"bare Pyodide boot (load + runPython)   : {boot_ms:8.0f} ms   (runs: {', '.join(f'{v:.0f}' for v in boot)})")
     print(f"ratio cold / bare boot                 : {cold_ms / boot_ms:8.2f}")
-    print(f"recompute per input change             : {statistics.median(recompute):8.1f} ms median, "
-          f"{max(recompute):.1f} ms max over {len(recompute)} changes (includes the 120 ms input debounce)")
-    print(f"bytes, page without calculator (en/)   : {plain:>10,}")
-    print(f"bytes, calculator page before Python   : {static:>10,}")
-    print(f"bytes, calculator page with Python     : {live:>10,}")
+    print(f"recompute after a select change        : {statistics.median(selects):8.1f} ms median, "
+          f"{max(selects):.1f} ms max over {len(selects)} changes (no debounce)")
+    print(f"recompute after typing, beyond debounce: {statistics.median(typed):8.1f} ms median, "
+          f"{max(typed):.1f} ms max over {len(typed)} changes")
+    print(f"bytes (gzip), page without calculator  : {plain:>10,}")
+    print(f"bytes (gzip), calculator page, static  : {static:>10,}")
+    print(f"bytes (gzip), calculator page, Python  : {live:>10,}")
     print(f"ratio with Python / without calculator : {live / plain:8.1f}")
 
 

@@ -1,16 +1,22 @@
-"""Serve the built site on loopback with the MIME types Pyodide needs.
+"""Serve the built site on loopback the way GitHub Pages does.
 
 ``python tools/serve.py site`` serves it at http://127.0.0.1:8000/. ``--prefix /project/`` serves it
-under a sub-path, as GitHub Pages does for a project site. The tests and the benchmark use
-``make_server`` from here, so they see exactly what a reader of ``make serve`` sees.
+under a sub-path, as GitHub Pages does for a project site. Like Pages it sends the MIME types
+Pyodide needs, gzip for text and WebAssembly when the browser accepts it, ``Cache-Control:
+max-age=600``, and the site's own 404 page. The tests and the benchmark use ``make_server`` from
+here, so they see what a reader of ``make serve`` (and of the published site) sees.
 """
 
 from __future__ import annotations
 
 import argparse
+import email.utils
 import functools
+import gzip
 import http.server
+import io
 import mimetypes
+import os
 import threading
 from pathlib import Path
 
@@ -20,9 +26,63 @@ MIME_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "te
               ".woff2": "font/woff2", ".zip": "application/zip"}
 
 
+#: Content types compressed on the way out (GitHub Pages compresses these too).
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
+                "application/wasm", "application/xml")
+CACHE_CONTROL = "max-age=600"  # what GitHub Pages sends
+
+_GZIP_CACHE: dict = {}
+_GZIP_LOCK = threading.Lock()
+
+
+def gzipped(path: Path, body: bytes) -> bytes:
+    """The file compressed once per version (the 10 MB wasm is not recompressed per request)."""
+    key = (str(path), path.stat().st_mtime_ns)
+    with _GZIP_LOCK:
+        if key not in _GZIP_CACHE:
+            _GZIP_CACHE[key] = gzip.compress(body, compresslevel=6, mtime=0)
+        return _GZIP_CACHE[key]
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     prefix = "/"
     mime_overrides: dict = {}
+
+    def send_head(self):
+        with self.server.counter_lock:
+            self.server.requests.append((self.command, self.path.split("?", 1)[0]))
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                self.send_response(301)
+                location = self.path.split("?", 1)
+                self.send_header("Location", location[0] + "/" + ("?" + location[1] if len(location) > 1 else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            path = path / "index.html"
+        status = 200
+        if not path.is_file():
+            status, path = 404, Path(self.directory) / "404.html"
+            if not path.is_file():
+                self.send_error(404, "File not found")
+                return None
+        body = path.read_bytes()
+        content_type = self.guess_type(path)
+        encoding = None
+        if ("gzip" in self.headers.get("Accept-Encoding", "")
+                and content_type.startswith(COMPRESSIBLE) and len(body) > 1024):
+            body, encoding = gzipped(path, body), "gzip"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", CACHE_CONTROL)
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", email.utils.formatdate(os.path.getmtime(path), usegmt=True))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.end_headers()
+        return io.BytesIO(body)
 
     def guess_type(self, path):
         suffix = Path(str(path)).suffix.lower()
@@ -57,6 +117,7 @@ def make_server(root: str | Path, host: str = "127.0.0.1", port: int = 0, prefix
     server.daemon_threads = True
     server.bytes_sent = 0  # body bytes of every file served (read by tools/bench.py)
     server.counter_lock = threading.Lock()
+    server.requests = []  # (method, path) of every request answered (read by the browser tests)
     return server
 
 

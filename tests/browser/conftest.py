@@ -47,7 +47,7 @@ def built_for_port(site_dir: Path) -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(site_dir):
+def site_server(site_dir):
     port = built_for_port(site_dir)
     try:
         server = make_server(site_dir, port=port)
@@ -55,8 +55,13 @@ def base_url(site_dir):
         pytest.fail(f"port {port} (the site's site_url) is busy: {error}. Stop what uses it, or rebuild "
                     "with another SITE_URL / TEST_PORT.")
     serve_in_background(server)
-    yield f"http://127.0.0.1:{server.server_port}/"
+    yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_server):
+    return f"http://127.0.0.1:{site_server.server_port}/"
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +88,7 @@ class Watch:
     def __init__(self):
         self.requests: list[str] = []
         self.gets: list[str] = []
+        self.downloads: list[str] = []  # GETs whose whole response arrived (not aborted)
         self.errors: list[str] = []
 
     def foreign_requests(self) -> list[str]:
@@ -103,6 +109,8 @@ def context(browser, watch, request):
     context = browser.new_context(**options)
     context.on("request", lambda req: watch.requests.append(req.url))
     context.on("request", lambda req: watch.gets.append(req.url) if req.method == "GET" else None)
+    context.on("requestfinished",
+               lambda req: watch.downloads.append(req.url) if req.method == "GET" else None)
     context.on("console", lambda msg: watch.errors.append(msg.text) if msg.type == "error" else None)
     context.on("weberror", lambda err: watch.errors.append(str(err.error)))
     yield context

@@ -7,15 +7,19 @@ let broken = null;
 
 async function checkWasm(pyodideBase) {
   // With a wrong MIME type loadPyodide stalls instead of failing: look first, fail in words.
-  // A GET (some hosts refuse HEAD with 405), abandoned once the headers are in.
-  const controller = new AbortController();
+  // HEAD costs nothing; a host that refuses HEAD (405/501) gets a GET abandoned after the headers.
+  const url = pyodideBase + "pyodide.asm.wasm";
   let response;
   try {
-    response = await fetch(pyodideBase + "pyodide.asm.wasm", { signal: controller.signal });
+    response = await fetch(url, { method: "HEAD" });
+    if (response.status === 405 || response.status === 501) {
+      const controller = new AbortController();
+      response = await fetch(url, { signal: controller.signal });
+      controller.abort();
+    }
   } catch (_) {
     throw Object.assign(new Error("missing"), { code: "missing" });
   }
-  controller.abort();
   if (!response.ok) throw Object.assign(new Error("missing"), { code: "missing" });
   const type = response.headers.get("content-type") || "";
   if (!type.startsWith("application/wasm")) throw Object.assign(new Error("mime"), { code: "mime" });
