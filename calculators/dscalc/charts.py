@@ -44,11 +44,13 @@ Label = Text | str
 
 @dataclass(frozen=True)
 class Series:
-    """One line: ``points`` are ``(x, y)``; ``emphasis`` draws it wide and translucent."""
+    """One line: ``points`` are ``(x, y)``; ``emphasis`` draws it wide and translucent; ``step``
+    holds each value until the next point (a price list over time)."""
 
     label: Label
     points: tuple[tuple[float, float], ...]
     emphasis: bool = False
+    step: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class LineChart:
     x_ticks: tuple[tuple[float, str], ...] = ()
     markers: tuple[Marker, ...] = ()
     regions: tuple[Region, ...] = ()
+    #: Named points drawn as labelled dots (a chip on a roofline, a model on a curve).
+    points: tuple["Point", ...] = ()
     x_format: str = "number"
     y_format: str = "number"
     y_from_zero: bool = False
@@ -567,16 +571,39 @@ def _draw_line(chart: LineChart, lang: str) -> str:
                   and (not chart.x_log or x > 0) and (not chart.y_log or y > 0)]
         if not points:
             continue
+        if item.step:
+            points = [pair for index, (x, y) in enumerate(points)
+                      for pair in ([(x, points[index - 1][1])] if index else []) + [(x, y)]]
         path = " ".join(f"{_n(x_scale(x))},{_n(y_scale(y))}" for x, y in points)
         label = localize(item.label, lang)
         canvas.add(f'<polyline points="{path}" {_line_style(index, item.emphasis)}>'
                    f"<title>{_e(label)}</title></polyline>")
     _markers(canvas, chart.markers, x_scale, plot_top, bottom, left, right, lang)
+    _named_points(canvas, chart.points, x_scale, y_scale, lang)
     entries = [(_line_swatch(index, item.emphasis), localize(item.label, lang))
                for index, item in enumerate(chart.series)]
     height = _legend(canvas, bottom + 62, entries) + 4
     _svg_open(canvas, height, title, localize(chart.description, lang))
     return "".join(canvas.parts)
+
+
+def _named_points(canvas: _Canvas, points, x_scale: _Scale, y_scale: _Scale, lang: str) -> None:
+    """Dots with labels beside them; a label that would collide is left to the data table."""
+    placed = []
+    for point in points:
+        if not (x_scale.low <= point.x <= x_scale.high and y_scale.low <= point.y <= y_scale.high):
+            continue
+        x, y = x_scale(point.x), y_scale(point.y)
+        canvas.add(_marker(_MARKERS[point.group % len(_MARKERS)], x, y, point.group))
+        canvas.boxes.append((x - 5, y - 5, x + 5, y + 5))
+        placed.append((x, y, point))
+    for x, y, point in placed:
+        text = localize(point.label, lang)
+        for dx, dy, anchor in ((8, 4, "start"), (-8, 4, "end"), (0, -9, "middle"), (0, 17, "middle")):
+            box = canvas.text_box(x + dx, y + dy, text, anchor, 11)
+            if canvas.fits(box) and box[0] >= 0 and box[2] <= WIDTH:
+                canvas.text(x + dx, y + dy, text, anchor=anchor, size=11)
+                break
 
 
 def _line_table(chart: LineChart, lang: str) -> tuple[list[str], list[list[str]]]:
@@ -586,6 +613,9 @@ def _line_table(chart: LineChart, lang: str) -> tuple[list[str], list[list[str]]
     rows = [[_format_value(chart.x_format, x, lang)]
             + [_format_value(chart.y_format, values.get(x), lang) for values in lookup]
             for x in xs]
+    for point in chart.points:
+        rows.append([f"{_format_value(chart.x_format, point.x, lang)} ({localize(point.label, lang)})"]
+                    + [_format_value(chart.y_format, point.y, lang)] + [""] * (len(chart.series) - 1))
     return header, rows
 
 
@@ -945,21 +975,9 @@ def _draw_scatter(chart: ScatterChart, lang: str) -> str:
     _axes(canvas, left, right, plot_top, bottom)
     canvas.text((left + right) / 2, bottom + 36, localize(chart.x_label, lang), anchor="middle")
     _y_axis_label(canvas, localize(chart.y_label, lang), plot_top, bottom)
-    placed = []
-    for point in chart.points:
-        if (chart.x_log and point.x <= 0) or (chart.y_log and point.y <= 0):
-            continue
-        x, y = x_scale(point.x), y_scale(point.y)
-        placed.append((x, y, point))
-        canvas.add(_marker(_MARKERS[point.group % len(_MARKERS)], x, y, point.group))
-        canvas.boxes.append((x - 5, y - 5, x + 5, y + 5))
-    for x, y, point in placed:
-        text = localize(point.label, lang)
-        for dx, dy, anchor in ((8, 4, "start"), (-8, 4, "end"), (0, -9, "middle"), (0, 17, "middle")):
-            box = canvas.text_box(x + dx, y + dy, text, anchor, 11)
-            if canvas.fits(box) and box[0] >= 0 and box[2] <= WIDTH:
-                canvas.text(x + dx, y + dy, text, anchor=anchor, size=11)
-                break
+    _named_points(canvas, [point for point in chart.points
+                           if not ((chart.x_log and point.x <= 0) or (chart.y_log and point.y <= 0))],
+                  x_scale, y_scale, lang)
     entries = [(('<rect x="{x}" y="{yt}" width="10" height="10" fill="currentColor" '
                  f'class="fill s{index % PALETTE_SIZE}"/>'), localize(label, lang))
                for index, label in enumerate(chart.groups)]
@@ -1049,8 +1067,11 @@ def from_spec(spec: dict):
             fields_[key] = _word(fields_[key])
     if kind == "line":
         fields_["series"] = tuple(Series(_word(item["label"]), _pairs(item["points"]),
-                                         bool(item.get("emphasis", False)))
+                                         bool(item.get("emphasis", False)), bool(item.get("step", False)))
                                   for item in fields_.get("series", ()))
+        fields_["points"] = tuple(Point(float(item["x"]), float(item["y"]), _word(item["label"]),
+                                        int(item.get("group", 0)))
+                                  for item in fields_.get("points", ()))
         fields_["markers"] = tuple(Marker(float(item["x"]), _word(item["label"]))
                                    for item in fields_.get("markers", ()))
         fields_["regions"] = tuple(Region(float(item["start"]), float(item["end"]),
