@@ -203,7 +203,8 @@
         line.className = "arithmatex";
         lines.append(line);
       }
-      // Typesetting is the slow part of a recompute: only lines whose TeX changed are redone.
+      // Typesetting is the slow part of a recompute: only lines whose TeX changed are redone
+      // (the build typeset the first ones and left their TeX in data-tex).
       if (line.dataset.tex === tex) return;
       line.dataset.tex = tex;
       delete line.dataset.typeset;
@@ -404,10 +405,7 @@
     const base = katexBase();
     if (!base) return Promise.reject(new Error("no katex"));
     katexLoading = new Promise((resolve, reject) => {
-      const style = document.createElement("link");
-      style.rel = "stylesheet";
-      style.href = base + "katex.min.css";
-      document.head.append(style);
+      // The stylesheet is already in the page (formulas are typeset at build time).
       const script = document.createElement("script");
       script.src = base + "katex.min.js";
       script.onload = () => resolve(window.katex);

@@ -1,0 +1,19 @@
+// Typesets TeX for the site build with the pinned KaTeX from node_modules, so formulas are in the
+// HTML at first paint (and without JavaScript). One JSON request per line on stdin:
+// {"tex": "...", "display": true|false}; one JSON answer per line on stdout: {"html": "..."} or
+// {"error": "..."}. hooks/typeset.py keeps one process for the whole build.
+import katex from "../node_modules/katex/dist/katex.mjs";
+import { createInterface } from "node:readline";
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (!line.trim()) continue;
+  let answer;
+  try {
+    const { tex, display } = JSON.parse(line);
+    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, output: "htmlAndMathml" }) };
+  } catch (error) {
+    answer = { error: String(error && error.message) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+}
