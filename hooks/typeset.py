@@ -76,7 +76,8 @@ def on_page_content(content: str, page, config, files):
             raise PluginError(f"{page.file.src_uri}: KaTeX cannot typeset {tex[:80]!r}: {error}") from None
         # A wide display formula scrolls sideways, so keyboard users must be able to focus it.
         focus = ' tabindex="0"' if display else ""
-        return (f'<{match.group("tag")} class="arithmatex" data-typeset="true"{focus} '
+        # Kept out of the search index: KaTeX's HTML is not words a reader would search for.
+        return (f'<{match.group("tag")} class="arithmatex" data-typeset="true" data-search-exclude{focus} '
                 f'data-tex="{html.escape(tex, quote=True)}">{rendered}</{match.group("tag")}>')
 
     return ARITHMATEX.sub(replace, content)

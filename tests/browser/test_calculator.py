@@ -158,4 +158,5 @@ def test_the_site_works_from_a_sub_path(page, subpath_base_url):
     change_and_wait(page, "context_length", 8192, "total_bytes")
     assert output_value(page, "total_bytes") == 70_272 * 8192
     switch = page.locator('a.md-select__link[hreflang="ja"]')
-    assert switch.evaluate("a => a.href") == subpath_base_url + "kv-cache/"
+    # The same page in the other language, with the scenario carried along.
+    assert switch.evaluate("a => a.href") == subpath_base_url + "kv-cache/?kv-cache.context_length=8192"

@@ -293,6 +293,17 @@
       url.searchParams.set(prefix + name, value);
     }
     history.replaceState(history.state, "", url);
+    keepScenarioAcrossLanguages();
+  }
+
+  // The language switch leads to the same page in the other language; it carries the scenario
+  // in the query string along (both languages name every input the same way).
+  function keepScenarioAcrossLanguages() {
+    for (const link of document.querySelectorAll("a.md-select__link[hreflang]")) {
+      const target = new URL(link.href, location.href);
+      target.search = location.search;
+      link.href = target.href;
+    }
   }
 
   function readUrlState(form) {
@@ -445,6 +456,7 @@
       if (!region.hasAttribute("tabindex")) region.tabIndex = 0;
     }
     for (const form of document.querySelectorAll("form.dscalc")) bind(form);
+    keepScenarioAcrossLanguages();
     typeset(document.body);
   }
 
