@@ -154,6 +154,12 @@ def ui_strings(lang: str) -> dict[str, str]:
     return {key: text.get(lang) for key, text in UI_STRINGS.items()}
 
 
+def display(format_name: str, value, lang: str) -> str:
+    """One value written the way the calculators write it (``dscalc.units``), in ``lang``: for
+    tables of published figures rendered from ``data/``."""
+    return display_value(format_name, value, language(lang))
+
+
 def chart_figure(spec: dict, lang: str) -> str:
     """A chart described as plain data (``{"kind": "bar", ...}``; words as ``{"ja", "en"}`` or
     plain strings) drawn as an HTML figure in ``lang``. Used for charts of ``data/`` on prose

@@ -1,0 +1,248 @@
+"""Hook: tables and lists rendered from ``data/``, so no published figure is typed into a page.
+
+- ``{{table:deepseek-models}}`` — DeepSeek's models at a glance (``data/deepseek_models.yaml``):
+  every cell with its own numbered source;
+- ``{{table:chips}}`` — the accelerator table (``data/chips.json``), numbers in the site's
+  display formats, every figure with its source;
+- ``{{claims:FILE}}`` — the fact-check entries of one source article (``data/claims.yaml``):
+  the claim in the site's words, a verdict badge, the evidence and its sources;
+- ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages.
+
+Sources are listed under each table with their status; an unverified or disputed source is
+marked in the cell itself.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import site_state  # noqa: E402
+from site_state import localized  # noqa: E402
+from dscalc import web  # noqa: E402
+
+DATA = site_state.ROOT / "data"
+DIRECTIVE = re.compile(r"\{\{\s*(?P<kind>table|claims|glossary):(?P<name>[A-Za-z0-9_.-]+)\s*\}\}")
+
+WORDS = {
+    "ja": {"sources": "出典", "status": {"unverified": "未確認", "disputed": "異説あり", "verified": "確認済み"},
+           "accessed": "閲覧日", "model": "モデル", "not_published": "非公表",
+           "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
+                       "unverifiable": "確認できない"},
+           "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
+           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置"},
+    "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
+                                            "verified": "verified"},
+           "accessed": "accessed", "model": "Model", "not_published": "not published",
+           "verdict": {"correct": "correct", "needs-context": "needs context", "wrong": "wrong",
+                       "unverifiable": "unverifiable"},
+           "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
+           "definition": "Definition", "avoid": "Not used", "claim": "The article's claim (paraphrased)",
+           "where": "Where in the article"},
+}
+
+
+def on_page_markdown(markdown: str, page, config, files):
+    if "{{" not in markdown:
+        return markdown
+    state = site_state.of(config)
+    return DIRECTIVE.sub(lambda match: render(match, state.lang, page.file.src_uri), markdown)
+
+
+def render(match: re.Match, lang: str, where: str) -> str:
+    kind, name = match.group("kind"), match.group("name")
+    if kind == "table" and name == "deepseek-models":
+        return deepseek_models(lang)
+    if kind == "table" and name == "chips":
+        return chips_table(lang)
+    if kind == "claims":
+        return claims(name, lang, where)
+    if kind == "glossary" and name == "table":
+        return glossary(lang)
+    raise PluginError(f"{where}: unknown directive {match.group(0)}")
+
+
+def _load(name: str):
+    text = (DATA / name).read_text(encoding="utf-8")
+    return json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+class Citations:
+    """Numbered sources of one table, listed once each under it."""
+
+    def __init__(self, lang: str, prefix: str) -> None:
+        self.lang = lang
+        self.prefix = prefix
+        self.sources: list[dict] = []
+        self.index: dict[tuple, int] = {}
+
+    def cite(self, record: dict) -> str:
+        if not record or not record.get("source_url"):
+            return ""
+        key = (record["source_url"], record.get("quote", ""))
+        if key not in self.index:
+            self.sources.append(record)
+            self.index[key] = len(self.sources)
+        number = self.index[key]
+        status = record.get("status", "")
+        mark = "†" if status in ("unverified", "disputed") else ""
+        title = f"{record.get('source_title') or record['source_url']} — {WORDS[self.lang]['status'].get(status, status)}"
+        return (f'<sup class="dscalc-cite"><a href="#{self.anchor(number)}" title="{_e(title)}">'
+                f"[{number}]{mark}</a></sup>")
+
+    def anchor(self, number: int) -> str:
+        return f"src-{self.prefix}-{number}"
+
+    def listing(self) -> str:
+        words = WORDS[self.lang]
+        items = []
+        for number, record in enumerate(self.sources, start=1):
+            status = words["status"].get(record.get("status", ""), record.get("status", ""))
+            quote = f": “{_e(record['quote'])}”" if record.get("quote") else ""
+            items.append(f'<li id="{self.anchor(number)}">[{number}] <a href="{_e(record["source_url"])}">'
+                         f"{_e(record.get('source_title') or record['source_url'])}</a>, "
+                         f"{words['accessed']} {_e(record.get('accessed', ''))}{quote} "
+                         f"<em>({_e(status)})</em></li>")
+        return (f'<details class="dscalc-table-sources"><summary>{words["sources"]}</summary>'
+                f'<ol class="dscalc-source-list">{"".join(items)}</ol></details>')
+
+
+def _shown(field: dict, lang: str, format_name: str = "") -> str:
+    display = localized(field.get("display"), lang)
+    if display:
+        return display
+    value = field.get("value")
+    if isinstance(value, dict):
+        return localized(value, lang) or ""
+    if format_name and value is not None:
+        return web.display(format_name, value, lang)
+    return "" if value is None else str(value)
+
+
+# --------------------------------------------------------------------------- DeepSeek's models
+
+MODEL_COLUMNS = (
+    ("released", {"ja": "公開", "en": "Released"}, ""),
+    ("total_params", {"ja": "総パラメータ数", "en": "Total parameters"}, "params"),
+    ("active_params", {"ja": "活性パラメータ数", "en": "Active parameters"}, "params"),
+    ("context_length", {"ja": "コンテキスト長", "en": "Context length"}, "count"),
+    ("licence_code", {"ja": "ライセンス（コード）", "en": "Licence (code)"}, ""),
+    ("licence_weights", {"ja": "ライセンス（重み）", "en": "Licence (weights)"}, ""),
+    ("attention", {"ja": "アテンション", "en": "Attention"}, ""),
+    ("precision", {"ja": "数値形式", "en": "Precision"}, ""),
+    ("headline", {"ja": "主な結果", "en": "Headline result"}, ""),
+)
+
+
+def deepseek_models(lang: str) -> str:
+    records = _load("deepseek_models.yaml")
+    citations = Citations(lang, "models")
+    columns = [column for column in MODEL_COLUMNS
+               if any(column[0] in record.get("fields", {}) for record in records)]
+    header = "| " + " | ".join([WORDS[lang]["model"]] + [title[lang] for _, title, _ in columns]) + " |"
+    lines = [header, "|" + " --- |" * (len(columns) + 1)]
+    for record in records:
+        cells = [f"**{_cell(record['name'])}**"]
+        for key, _, format_name in columns:
+            field = record.get("fields", {}).get(key)
+            if not field:
+                cells.append("—")
+                continue
+            cells.append(_cell(_e(_shown(field, lang, format_name))) + citations.cite(field))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + citations.listing() + "\n"
+
+
+# --------------------------------------------------------------------------- chips
+
+CHIP_COLUMNS = (
+    ("vendor", {"ja": "ベンダー", "en": "Vendor"}, ""),
+    ("memory_bytes", {"ja": "メモリ", "en": "Memory"}, "bytes"),
+    ("memory_bandwidth_bytes_per_s", {"ja": "メモリ帯域幅", "en": "Memory bandwidth"}, "bytes_per_s"),
+    ("bf16_dense_flops", {"ja": "BF16（密）", "en": "BF16 (dense)"}, "flop_per_s"),
+    ("fp8_dense_flops", {"ja": "FP8（密）", "en": "FP8 (dense)"}, "flop_per_s"),
+    ("fp4_dense_flops", {"ja": "FP4（密）", "en": "FP4 (dense)"}, "flop_per_s"),
+    ("tdp_watts", {"ja": "TDP", "en": "TDP"}, "watts"),
+)
+
+
+def _chip_value(chip: dict, key: str, format_name: str, lang: str) -> str:
+    value = chip.get(key)
+    if value is None:
+        return WORDS[lang]["not_published"]
+    if format_name == "bytes_per_s":
+        return web.display("bytes", value, lang).split(" (")[0] + "/s"
+    if format_name == "watts":
+        return f"{value:,.0f} W"
+    if format_name:
+        return web.display(format_name, value, lang).split(" (")[0]
+    return str(value)
+
+
+def chips_table(lang: str) -> str:
+    chips = _load("chips.json")["chips"]
+    citations = Citations(lang, "chips")
+    header = "| " + " | ".join([WORDS[lang]["model"]] + [title[lang] for _, title, _ in CHIP_COLUMNS]) + " |"
+    lines = [header, "|" + " --- |" * (len(CHIP_COLUMNS) + 1)]
+    for chip in chips:
+        provenance = chip.get("field_provenance") or {}
+        cells = [f"**{_cell(_e(chip['name']))}**"]
+        for key, _, format_name in CHIP_COLUMNS:
+            shown = _cell(_e(_chip_value(chip, key, format_name, lang)))
+            source = provenance.get(key) or (chip if key in ("vendor",) else None)
+            cells.append(shown + (citations.cite(source) if chip.get(key) is not None and source else ""))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n\n" + citations.listing() + "\n"
+
+
+# --------------------------------------------------------------------------- claims
+
+def claims(article: str, lang: str, where: str) -> str:
+    records = [record for record in _load("claims.yaml") if record.get("article") == article]
+    if not records:
+        raise PluginError(f"{where}: no claims recorded for {article}")
+    words = WORDS[lang]
+    blocks = []
+    for record in records:
+        citations = Citations(lang, record["id"])
+        cites = "".join(citations.cite(source) for source in record.get("sources") or [])
+        verdict = record["verdict"]
+        locator = localized(record.get("locator"), lang)
+        blocks.append(
+            f'<div class="dscalc-claim dscalc-claim--{_e(verdict)}" id="claim-{_e(record["id"])}" markdown="0">'
+            f'<p class="dscalc-claim-head"><span class="dscalc-verdict dscalc-verdict--{_e(verdict)}">'
+            f'{_e(words["verdict"][verdict])}</span> {_e(localized(record["claim"], lang))}</p>'
+            + (f'<p class="dscalc-claim-where">{_e(words["where"])}: {_e(locator)}</p>' if locator else "")
+            + f'<p class="dscalc-claim-evidence"><strong>{_e(words["evidence"])}:</strong> '
+            f'{_e(localized(record["evidence"], lang))}{cites}</p>'
+            + (citations.listing() if citations.sources else "")
+            + "</div>")
+    return "\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------- glossary
+
+def glossary(lang: str) -> str:
+    words = WORDS[lang]
+    lines = [f"| {words['term_ja']} | {words['term_en']} | {words['definition']} | {words['avoid']} |",
+             "| --- | --- | --- | --- |"]
+    for term in _load("glossary.yaml"):
+        avoid = "、".join(term.get("avoid") or []) if lang == "ja" else ", ".join(term.get("avoid") or [])
+        lines.append(f'| <span id="term-{_e(term["id"])}">{_cell(_e(term["ja"]))}</span> | {_cell(_e(term["en"]))} '
+                     f"| {_cell(_e(localized(term['definition'], lang)))} | {_cell(_e(avoid)) or '—'} |")
+    return "\n".join(lines) + "\n"
