@@ -81,6 +81,28 @@ def on_page_content(content: str, page, config, files):
     return PLACEHOLDER_RE.sub(replace, content)
 
 
+def on_post_page(output: str, page, config):
+    """A page with a calculator starts Python from its <head> (boot.js), so the runtime boots
+    while the page loads; the form's own data attributes name the runtime and the wheel."""
+    found = re.search(r'<form class="dscalc"[^>]*>', output)
+    if not found or "</head>" not in output:
+        return output
+    form = found.group(0)
+
+    def attribute(name: str) -> str:
+        match = re.search(rf'{name}="([^"]*)"', form)
+        return match.group(1) if match else ""
+
+    to_root = get_relative_url(".", page.url or ".")
+    boot = posixpath.join(to_root, "assets/dscalc/boot.js")
+    package = attribute("data-package")
+    meta = (f'<meta name="dscalc-runtime" data-pyodide="{attribute("data-pyodide")}" '
+            f'data-wheel="{attribute("data-wheel")}"'
+            + (f' data-package="{package}"' if package else "") + ">"
+            f'<script async src="{boot}"></script>')
+    return output.replace("</head>", meta + "</head>", 1)
+
+
 def parse_body(state, calc_id: str, body: str, page) -> dict:
     where = page.file.src_uri
     try:

@@ -170,7 +170,7 @@ def build_spec(block: dict, records: list[dict], where: str) -> dict:
     if kind == "line":
         return _line_spec(block, records, words, where)
     if kind == "scatter":
-        return {"kind": "scatter", **words,
+        return {"kind": "scatter", "x_label": "", "y_label": "", **words,
                 "x_log": bool(block.get("x_log")), "y_log": bool(block.get("y_log")),
                 "x_format": block.get("x_format", "number"), "y_format": block.get("y_format", "number"),
                 "points": [{"x": _number(field(record, block["x"]), where),
@@ -218,7 +218,8 @@ def _line_spec(block: dict, records: list[dict], words: dict, where: str) -> dic
         grouped.setdefault(_series_key(record, block), []).append((x, y))
     series = [{"label": json.loads(key) if key else (block.get("y_label") or ""),
                "points": sorted(points)} for key, points in grouped.items()]
-    spec = {"kind": "line", **words, "series": series, "y_log": bool(block.get("y_log")),
+    spec = {"kind": "line", "x_label": "", "y_label": "", **words, "series": series,
+            "y_log": bool(block.get("y_log")),
             "y_format": block.get("value_format", "number"), "y_from_zero": True}
     if dates:
         days = sorted({x for item in series for x, _ in item["points"]})

@@ -11,7 +11,7 @@ for await (const line of lines) {
   let answer;
   try {
     const { tex, display } = JSON.parse(line);
-    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, output: "htmlAndMathml" }) };
+    answer = { html: katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "ignore", output: "htmlAndMathml" }) };
   } catch (error) {
     answer = { error: String(error && error.message) };
   }

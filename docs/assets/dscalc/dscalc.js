@@ -28,9 +28,10 @@
 
   function startRuntime(form) {
     if (runtime) return runtime;
-    const pyodideBase = new URL(form.dataset.pyodide, location.href).href;
-    const wheelUrl = new URL(form.dataset.wheel, location.href).href;
-    const worker = new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
+    // boot.js may have started the worker from the page's <head> already: adopt it.
+    const early = window.__dscalcEarly || null;
+    window.__dscalcEarly = null;
+    const worker = early ? early.worker : new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
     const pending = new Map();
     runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false };
     const live = runtime;
@@ -41,7 +42,7 @@
       }, SLOW_AFTER_MS);
       const timer = setTimeout(() => reject(new Error("timeout")), window.DSCALC_TIMEOUT_MS || BOOT_TIMEOUT_MS);
       const settle = () => { clearTimeout(timer); clearTimeout(slowTimer); };
-      worker.onmessage = (event) => {
+      const onMessage = (event) => {
         const message = event.data;
         if (message.type === "ready") {
           settle();
@@ -55,17 +56,27 @@
           if (call) call.resolve(message.answer);
         }
       };
-      worker.onerror = (event) => {
+      const onError = (event) => {
         settle();
         event.preventDefault();
         reject(new Error("missing"));
         killRuntime(live, "crashed");
       };
+      worker.onmessage = onMessage;
+      worker.onerror = onError;
+      if (early) {
+        for (const event of early.messages) onMessage(event);
+        for (const event of early.errors) onError(event);
+      }
     });
     live.ready.catch((error) => {
       live.failure = error.message;
     });
-    worker.postMessage({ type: "init", pyodideBase, wheelUrl, packageName: form.dataset.package || null });
+    if (!early) {
+      const pyodideBase = new URL(form.dataset.pyodide, location.href).href;
+      const wheelUrl = new URL(form.dataset.wheel, location.href).href;
+      worker.postMessage({ type: "init", pyodideBase, wheelUrl, packageName: form.dataset.package || null });
+    }
     return live;
   }
 
