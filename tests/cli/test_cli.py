@@ -60,3 +60,36 @@ def test_lang_ja_gives_japanese_messages():
     result = cli("run", "kv-cache", "--lang", "ja", "--json", '{"batch_size": 0}')
     assert result.returncode == 2
     assert "以上" in json.loads(result.stdout)["error"]["message"]
+
+
+@pytest.mark.parametrize("args, field", [
+    (("run",), "arguments"),                       # no calculator named
+    (("run", "kv-cache", "--lang", "fr"), "--lang"),
+    (("frobnicate",), "arguments"),
+    (("run", "kv-cache", "--config", "/dev/zero"), "config"),  # read with a limit, not forever
+    (("run", "kv-cache", "--json", "[" * 5000), "--json"),      # too deep for the parser
+    (("run", "kv-cache", "--json", '{"config": ' + "[" * 3000 + "]" * 3000 + "}"), "--json"),
+])
+def test_every_misuse_answers_in_json_not_usage_text_or_a_traceback(args, field):
+    result = cli(*args)
+    assert result.returncode == 2, result.stdout
+    assert json.loads(result.stdout)["error"]["field"] == field
+    assert "Traceback" not in result.stderr and "usage:" not in result.stdout + result.stderr
+
+
+def test_an_empty_config_file_is_an_error_not_the_preset(tmp_path):
+    empty = tmp_path / "config.json"
+    empty.write_text("  \n")
+    result = cli("run", "kv-cache", "--config", str(empty))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == "config"
+
+
+def test_a_lone_surrogate_in_the_input_still_gives_json():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
+    argument = '{"model": "\udc80"}'.encode("utf-8", "surrogateescape")
+    result = subprocess.run([sys.executable, "-m", "dscalc", "run", "kv-cache", "--json", argument],
+                            capture_output=True, env=env, timeout=60)
+    assert result.returncode == 2
+    answer = json.loads(result.stdout.decode("utf-8"))
+    assert answer["error"]["field"] == "model"

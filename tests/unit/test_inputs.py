@@ -85,3 +85,42 @@ def test_every_calculator_declares_labels_in_both_languages():
         assert calc.title.ja and calc.title.en
         for spec in list(calc.inputs) + list(calc.outputs):
             assert spec.label.ja and spec.label.en, (calc.id, spec.name)
+
+
+# --------------------------------------------------------------------------- hostile shapes
+
+import json as _json
+
+
+@pytest.mark.parametrize("depth", [65, 1_000, 3_000])
+def test_a_deeply_nested_config_is_refused_before_parsing(depth):
+    text = "[" * depth + "]" * depth
+    with pytest.raises(dscalc.ValidationError) as caught:
+        dscalc.run("kv-cache", {"config": text})
+    assert caught.value.field == "config" and "64" in caught.value.message_en
+    nested: list = []
+    for _ in range(depth):
+        nested = [nested]
+    with pytest.raises(dscalc.ValidationError):
+        dscalc.run("kv-cache", {"config": {"layers": nested}})
+
+
+def test_a_deep_request_to_the_page_adapter_gets_an_answer():
+    from dscalc import web
+    answer = _json.loads(web.respond('{"id": "kv-cache", "inputs": ' + "[" * 5000 + "]" * 5000 + "}"))
+    assert answer["ok"] is False and answer["error"]["message"]
+
+
+@pytest.mark.parametrize("value", [10**309, -(10**400), "1e999", "nan", "inf"])
+def test_a_number_beyond_float_range_is_a_message_not_an_overflow(value):
+    with pytest.raises(dscalc.ValidationError) as caught:
+        dscalc.run("moe-routing", {"routed_scaling_factor": value})
+    assert caught.value.field == "routed_scaling_factor"
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("175B", 175_000_000_000), ("1.75e11", 175_000_000_000), ("1750億", 175_000_000_000),
+    ("175,000,000,000", 175_000_000_000), ("１７５B", 175_000_000_000), ("0.5T", 500_000_000_000),
+])
+def test_parameter_counts_may_be_typed_with_scale_words(typed, expected):
+    assert dscalc.run("memory", {"model": "params", "params": typed})["weight_params"] == expected

@@ -39,7 +39,7 @@
       const slowTimer = setTimeout(() => {
         live.slow = true;
         document.dispatchEvent(new CustomEvent("dscalc:slow"));
-      }, SLOW_AFTER_MS);
+      }, window.DSCALC_SLOW_MS || SLOW_AFTER_MS);
       const timer = setTimeout(() => reject(new Error("timeout")), window.DSCALC_TIMEOUT_MS || BOOT_TIMEOUT_MS);
       const settle = () => { clearTimeout(timer); clearTimeout(slowTimer); };
       const onMessage = (event) => {
