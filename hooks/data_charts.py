@@ -12,6 +12,7 @@ category: security.name           # bar: one bar per record, labelled by this fi
 series: null                      # bar/line: split records into series by this field
 value: value                      # bar: the number; line: y
 x: date                           # line/scatter: x (ISO dates become a time axis)
+step: false                       # line: hold each value until the next point (price lists)
 label: title                      # timeline/scatter: the words; timeline: `when` is the date
 title: {ja: …, en: …}
 value_label: {ja: …, en: …}
@@ -209,15 +210,19 @@ def _bar_spec(block: dict, records: list[dict], words: dict, where: str) -> dict
 
 def _line_spec(block: dict, records: list[dict], words: dict, where: str) -> dict:
     x_path = block.get("x", "date")
-    dates = all(isinstance(field(record, x_path), str) for record in records)
+    dates = all(isinstance(field(record, x_path), str) for record in records
+                if field(record, x_path) is not None)
     grouped: dict[str, list] = {}
     for record in records:
         raw_x = field(record, x_path)
+        if raw_x is None:
+            continue  # a record without a date or x value has no place on the axis
         x = _day(raw_x) if dates else _number(raw_x, where)
         y = _number(field(record, block.get("value", "value")), where)
         grouped.setdefault(_series_key(record, block), []).append((x, y))
     series = [{"label": json.loads(key) if key else (block.get("y_label") or ""),
-               "points": sorted(points)} for key, points in grouped.items()]
+               "points": sorted(points), "step": bool(block.get("step"))}
+              for key, points in grouped.items()]
     spec = {"kind": "line", "x_label": "", "y_label": "", **words, "series": series,
             "y_log": bool(block.get("y_log")),
             "y_format": block.get("value_format", "number"), "y_from_zero": True}
