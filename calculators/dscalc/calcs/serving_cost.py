@@ -1,0 +1,427 @@
+"""What a token costs to serve, and what it earns: cost per million tokens and a day's margin.
+
+Cost side (all in US dollars):
+
+- chip-hour cost ``p``: typed (a rental price), or for owned chips
+  ``p = P / (Y × 8,760) + k × f × e`` (purchase price ``P`` written off over ``Y`` years, power
+  ``k`` kW times facility overhead ``f`` at ``e`` USD/kWh);
+- a replica of ``n`` chips costs ``n × p`` per hour;
+- achieved throughput ``T = T_typed × η`` (``η``, the efficiency, scales a throughput bound, e.g.
+  from a roofline, down to what is achieved; 1 when the typed value is already measured);
+- cost per 1M tokens ``= n p × 10^6 / (3,600 × T × u)`` with ``u`` the utilisation (the share
+  of paid hours at that throughput): inversely proportional to throughput. Input (prefill) and
+  output (decode) tokens each have their own throughput, as in a prefill/decode-disaggregated
+  service such as DeepSeek's, where each phase runs on its own nodes.
+
+A day (DeepSeek's open-infra day-6 accounting):
+
+- replicas needed ``R = I / (86,400 T_in u) + O / (86,400 T_out u)`` for ``I`` input and ``O``
+  output tokens a day; the ``replicas`` input overrides it with a measured average;
+- daily cost ``= R × n × 24 × p``;
+- revenue ``= s × (H p_hit + (I - H) p_miss + O p_out) / 10^6`` with ``H`` cache-hit input
+  tokens and ``s`` the share of tokens billed; prices typed or read from ``data/prices.json``
+  for an API model on a date (optionally blended with the off-peak list);
+- cost-profit margin ``= (revenue - cost) / cost`` (DeepSeek's "545%"); gross margin
+  ``= (revenue - cost) / revenue``.
+
+With DeepSeek's published figures (226.75 nodes of 8 H800 at US$2 per GPU-hour; 608B input
+tokens of which 342B cache hits, 168B output; R1's list prices) this gives US$87,072 a day
+exactly and US$562,100 revenue against the write-up's US$562,027: the token counts are published
+rounded to the billion, which moves revenue by up to ±US$1,440.
+
+Left out: hardware bought rather than rented is only as good as the owned-chip inputs; staff,
+networking, storage (the KV cache on disk), CPUs, idle capacity kept for peaks, failed requests,
+and the research and training the nodes do at night.
+"""
+
+from __future__ import annotations
+
+from ..charts import BarChart, BarSeries, LineChart, Marker, Series
+from ..errors import ValidationError
+from ..prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
+from ..schema import Calculator, ChartSlot, Choice, Field, Output
+from ..text import Text
+from ..units import latex_number
+
+SECONDS_PER_HOUR = 3_600
+SECONDS_PER_DAY = 86_400
+HOURS_PER_YEAR = 8_760
+TOKENS_PER_PRICE_UNIT = 1_000_000
+TYPED = "typed"
+RENT, OWN = "rent", "own"
+#: Throughputs plotted in the cost chart, relative to the achieved output throughput.
+CHART_FACTORS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def achieved_throughput(typed_tokens_per_s: float, efficiency: float) -> float:
+    """Tokens/s actually delivered: a typed (or roofline) throughput times the efficiency.
+
+    This is the hook for ``roofline``: pass its tokens/s bound as ``typed_tokens_per_s`` and the
+    share of that bound a real system reaches as ``efficiency``.
+    """
+    return typed_tokens_per_s * efficiency
+
+
+def owned_chip_hour_cost(purchase_usd: float, years: float, power_kw: float,
+                         overhead: float, usd_per_kwh: float) -> float:
+    """USD per chip-hour of an owned chip: straight-line write-off plus electricity."""
+    return purchase_usd / (years * HOURS_PER_YEAR) + power_kw * overhead * usd_per_kwh
+
+
+def cost_per_million_tokens(replica_hour_usd: float, tokens_per_s: float,
+                            utilisation: float) -> float:
+    """USD per 1M tokens for a replica costing ``replica_hour_usd`` an hour."""
+    return replica_hour_usd * TOKENS_PER_PRICE_UNIT / (SECONDS_PER_HOUR * tokens_per_s * utilisation)
+
+
+def replicas_needed(input_tokens: float, output_tokens: float, input_tokens_per_s: float,
+                    output_tokens_per_s: float, utilisation: float) -> float:
+    """Average replicas a day's tokens keep busy (prefill and decode replicas added)."""
+    return (input_tokens / (SECONDS_PER_DAY * input_tokens_per_s * utilisation)
+            + output_tokens / (SECONDS_PER_DAY * output_tokens_per_s * utilisation))
+
+
+def revenue(hit_tokens: float, miss_tokens: float, output_tokens: float, prices: dict,
+            billed_share: float) -> dict:
+    """USD earned by each kind of token at ``prices`` (USD per 1M tokens)."""
+    parts = {"hit": hit_tokens * prices["input_cache_hit"],
+             "miss": miss_tokens * prices["input_cache_miss"],
+             "output": output_tokens * prices["output"]}
+    return {key: value * billed_share / TOKENS_PER_PRICE_UNIT for key, value in parts.items()}
+
+
+def _chip_hour(values: dict) -> float:
+    if values["cost_basis"] == RENT:
+        return values["chip_hour_price"]
+    if values["chip_purchase_price"] is None:
+        raise ValidationError("chip_purchase_price", "自社保有の場合はチップ 1 枚の購入価格を入力してください。",
+                              "For owned chips, enter the purchase price of one chip.")
+    return owned_chip_hour_cost(values["chip_purchase_price"], values["amortisation_years"],
+                                values["power_kw"], values["facility_overhead"],
+                                values["electricity_price"])
+
+
+def _prices(values: dict) -> tuple[dict, dict]:
+    """USD per 1M tokens for each kind of token, and where they came from."""
+    if values["prices_from"] == TYPED:
+        return ({"input_cache_hit": values["price_input_cache_hit"],
+                 "input_cache_miss": values["price_input_cache_miss"],
+                 "output": values["price_output"]},
+                {"record": "", "status": "typed", "off_peak_record": ""})
+    day = parse_day(values["prices_date"], "prices_date")
+    listed = price_on(values["prices_from"], "USD", day, "prices_date")
+    prices = {key: blended(listed, key, values["off_peak_share"]) for key in PRICE_FIELDS}
+    if prices["input_cache_hit"] is None:  # no cache discount listed: hits pay the full price
+        prices["input_cache_hit"] = prices["input_cache_miss"]
+    if None in prices.values():
+        raise ValidationError("prices_from", "この料金表には入力または出力の価格が記録されていません。",
+                              "This price list lacks an input or output price.")
+    return prices, {"record": listed["base"]["id"], "status": listed["base"]["status"],
+                    "off_peak_record": listed["off_peak"]["id"] if listed["off_peak"] else ""}
+
+
+def _margin(price: float, cost: float) -> float | None:
+    return None if price <= 0 else (price - cost) / price
+
+
+def compute(values: dict) -> dict:
+    hit, total_input = values["cache_hit_tokens_per_day"], values["input_tokens_per_day"]
+    if hit > total_input:
+        raise ValidationError("cache_hit_tokens_per_day",
+                              "キャッシュヒットの入力トークン数が入力トークンの総数を超えています。",
+                              "Cache-hit input tokens exceed the total input tokens.")
+    chip_hour = _chip_hour(values)
+    replica_hour = chip_hour * values["chips_per_replica"]
+    input_tps = achieved_throughput(values["input_tokens_per_s"], values["efficiency"])
+    output_tps = achieved_throughput(values["output_tokens_per_s"], values["efficiency"])
+    utilisation = values["utilisation"]
+    cost_in = cost_per_million_tokens(replica_hour, input_tps, utilisation)
+    cost_out = cost_per_million_tokens(replica_hour, output_tps, utilisation)
+    output_tokens = values["output_tokens_per_day"]
+    implied = replicas_needed(total_input, output_tokens, input_tps, output_tps, utilisation)
+    replicas = implied if values["replicas"] is None else values["replicas"]
+    chip_hours = replicas * values["chips_per_replica"] * 24
+    daily_cost = chip_hours * chip_hour
+    prices, origin = _prices(values)
+    earned = revenue(hit, total_input - hit, output_tokens, prices, values["billed_share"])
+    daily_revenue = sum(earned.values())
+    return {
+        "cost_basis": values["cost_basis"],
+        "chip_hour_cost": chip_hour,
+        "replica_hour_cost": replica_hour,
+        "achieved_input_tokens_per_s": input_tps,
+        "achieved_output_tokens_per_s": output_tps,
+        "cost_per_million_input": cost_in,
+        "cost_per_million_output": cost_out,
+        "price_input_cache_hit": prices["input_cache_hit"],
+        "price_input_cache_miss": prices["input_cache_miss"],
+        "price_output": prices["output"],
+        "price_record": origin["record"],
+        "price_status": origin["status"],
+        "off_peak_record": origin["off_peak_record"],
+        "margin_input": _margin(prices["input_cache_miss"], cost_in),
+        "margin_output": _margin(prices["output"], cost_out),
+        "replicas_implied": implied,
+        "replicas_used": replicas,
+        "replicas_from": "implied" if values["replicas"] is None else "typed",
+        "chips_in_service": replicas * values["chips_per_replica"],
+        "chip_hours_per_day": chip_hours,
+        "daily_cost": daily_cost,
+        "cache_hit_share": hit / total_input if total_input else 0.0,
+        "revenue_cache_hit": earned["hit"],
+        "revenue_cache_miss": earned["miss"],
+        "revenue_output": earned["output"],
+        "daily_revenue": daily_revenue,
+        "cost_profit_margin": (daily_revenue - daily_cost) / daily_cost if daily_cost > 0 else None,
+        "gross_margin": (daily_revenue - daily_cost) / daily_revenue if daily_revenue > 0 else None,
+    }
+
+
+# --------------------------------------------------------------------------- presentation
+
+def _n(value: float) -> str:
+    return latex_number(value, 4)
+
+
+def formula(values: dict, out: dict) -> list[str]:
+    lines = []
+    if out["cost_basis"] == OWN:
+        lines.append(
+            rf"p = \frac{{P}}{{Y \times 8{{,}}760}} + k\,f\,e = \frac{{{_n(values['chip_purchase_price'])}}}"
+            rf"{{{_n(values['amortisation_years'])} \times 8{{,}}760}} + {_n(values['power_kw'])} \times "
+            rf"{_n(values['facility_overhead'])} \times {_n(values['electricity_price'])} = "
+            rf"{_n(out['chip_hour_cost'])}\ \text{{USD/h}}")
+    lines += [
+        rf"C_{{\text{{in}}}} = \frac{{n\,p \times 10^6}}{{3600\,T_{{\text{{in}}}}\,\eta\,u}} = "
+        rf"\frac{{{values['chips_per_replica']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
+        rf"{{3600 \times {_n(values['input_tokens_per_s'])} \times {_n(values['efficiency'])} \times "
+        rf"{_n(values['utilisation'])}}} = {_n(out['cost_per_million_input'])}\ \text{{USD}}",
+        rf"C_{{\text{{out}}}} = \frac{{n\,p \times 10^6}}{{3600\,T_{{\text{{out}}}}\,\eta\,u}} = "
+        rf"\frac{{{values['chips_per_replica']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
+        rf"{{3600 \times {_n(values['output_tokens_per_s'])} \times {_n(values['efficiency'])} \times "
+        rf"{_n(values['utilisation'])}}} = {_n(out['cost_per_million_output'])}\ \text{{USD}}",
+        rf"R = \frac{{I}}{{86400\,T_{{\text{{in}}}}\,\eta\,u}} + \frac{{O}}{{86400\,T_{{\text{{out}}}}\,\eta\,u}}"
+        rf" = {_n(out['replicas_implied'])}",
+        rf"\text{{cost}} = R\,n \times 24\,p = {_n(out['replicas_used'])} \times {values['chips_per_replica']}"
+        rf" \times 24 \times {_n(out['chip_hour_cost'])} = {_n(out['daily_cost'])}\ \text{{USD}}",
+        rf"\text{{revenue}} = s\,\frac{{H\,p_{{\text{{hit}}}} + (I - H)\,p_{{\text{{miss}}}} + O\,p_{{\text{{out}}}}}}{{10^6}}"
+        rf" = {_n(values['billed_share'])} \times \frac{{{_n(values['cache_hit_tokens_per_day'])} \times "
+        rf"{_n(out['price_input_cache_hit'])} + {_n(values['input_tokens_per_day'] - values['cache_hit_tokens_per_day'])}"
+        rf" \times {_n(out['price_input_cache_miss'])} + {_n(values['output_tokens_per_day'])} \times "
+        rf"{_n(out['price_output'])}}}{{10^6}} = {_n(out['daily_revenue'])}\ \text{{USD}}",
+    ]
+    if out["cost_profit_margin"] is not None:
+        lines.append(rf"\text{{cost-profit margin}} = \frac{{\text{{revenue}} - \text{{cost}}}}{{\text{{cost}}}}"
+                     rf" = \frac{{{_n(out['daily_revenue'])} - {_n(out['daily_cost'])}}}{{{_n(out['daily_cost'])}}}"
+                     rf" = {_n(out['cost_profit_margin'])}")
+    return lines
+
+
+def notes(values: dict, out: dict) -> list[Text]:
+    found = []
+    if out["replicas_from"] == "typed":
+        found.append(Text("1 日のコストは入力したレプリカ数（平均）で計算しています。スループットから逆算したレプリカ数は "
+                          "{r:,.2f} です。",
+                          "The daily cost uses the replica count entered (an average); the "
+                          "throughputs imply {r:,.2f}.").format(r=out["replicas_implied"]))
+    if values["efficiency"] < 1:
+        found.append(Text("入力したスループットに効率 η を掛けた値を実効スループットとしています"
+                          "（ルーフラインの上限から始める場合の使い方です）。",
+                          "The typed throughputs are scaled by the efficiency η (use this when "
+                          "starting from a roofline bound)."))
+    if out["price_status"] == "unverified":
+        found.append(Text("料金は一次資料を開けていない記録（未確認）から読んでいます。",
+                          "The prices come from a record not yet checked against its primary source "
+                          "(unverified)."))
+    if out["off_peak_record"] and values["off_peak_share"] > 0:
+        found.append(Text("料金は昼の料金と夜間（オフピーク）料金を、夜間の割合 {s:.0%} で混ぜた値です。",
+                          "Prices blend the daytime and off-peak lists with {s:.0%} of tokens "
+                          "off-peak.").format(s=values["off_peak_share"]))
+    if out["cost_basis"] == OWN and not values["electricity_price"]:
+        found.append(Text("電気代を入力していないので、保有コストは購入価格の償却だけです。",
+                          "No electricity price given: the owned cost is the write-off only."))
+    found.append(Text("含まないもの: 人件費、ネットワーク、ストレージ（ディスク上の KV キャッシュ）、CPU、ピークに備えた"
+                      "待機容量、研究・学習への転用。",
+                      "Left out: staff, networking, storage (the on-disk KV cache), CPUs, capacity "
+                      "held for peaks, and use of the nodes for research and training."))
+    return found
+
+
+def cost_chart(values: dict, out: dict) -> LineChart:
+    """Cost per 1M output tokens against decode throughput: a straight line of slope −1 on
+    log-log axes (cost ∝ 1/throughput)."""
+    base = values["output_tokens_per_s"] * values["efficiency"]
+    points = tuple((base * factor, cost_per_million_tokens(out["replica_hour_cost"], base * factor,
+                                                           values["utilisation"]))
+                   for factor in CHART_FACTORS)
+    price = out["price_output"]
+    series = [Series(Text("出力 100 万トークンあたりのコスト", "cost per 1M output tokens"), points,
+                     emphasis=True)]
+    if price > 0:
+        series.append(Series(Text("出力の料金", "output price"),
+                             tuple((x, price) for x, _ in points)))
+    return LineChart(
+        title=Text("スループットと出力 100 万トークンあたりのコスト", "Cost per 1M output tokens vs throughput"),
+        x_label=Text("レプリカあたりのデコード処理量（トークン/秒、対数）", "decode throughput per replica (tokens/s, log)"),
+        y_label=Text("USD / 100 万トークン（対数）", "USD per 1M tokens (log)"),
+        series=tuple(series), x_log=True, y_log=True,
+        markers=(Marker(base, Text("現在の値", "current")),),
+        x_format="tokens_per_s", y_format="usd",
+        description=Text("スループットが 2 倍になるとコストは半分になります。",
+                         "Doubling throughput halves the cost per token."))
+
+
+def day_chart(values: dict, out: dict) -> BarChart:
+    """A day's cost against revenue, revenue split by kind of token."""
+    return BarChart(
+        title=Text("1 日のコストと売上", "A day's cost and revenue"),
+        value_label=Text("USD / 日", "USD per day"),
+        categories=(Text("コスト", "cost"), Text("売上", "revenue")),
+        series=(BarSeries(Text("チップ時間", "chip-hours"), (out["daily_cost"], None)),
+                BarSeries(Text("入力（キャッシュヒット）", "input (cache hit)"), (None, out["revenue_cache_hit"])),
+                BarSeries(Text("入力（キャッシュミス）", "input (cache miss)"), (None, out["revenue_cache_miss"])),
+                BarSeries(Text("出力", "output"), (None, out["revenue_output"]))),
+        stacked=True, value_format="usd",
+        description=Text("売上は課金対象の割合と料金表に比例します。",
+                         "Revenue scales with the billed share and the price list."))
+
+
+# --------------------------------------------------------------------------- declaration
+
+def _fraction(name: str, label: Text, default: float, help_text: Text, *, minimum: float = 0.0,
+              advanced: bool = False) -> Field:
+    return Field(name, "float", label, default=default, minimum=minimum, maximum=1.0,
+                 help=help_text, advanced=advanced)
+
+
+def _usd(name: str, label: Text, default: float | None, unit: Text, *, maximum: float = 1e6,
+         optional: bool = False, advanced: bool = False, help_text: Text | None = None) -> Field:
+    return Field(name, "float", label, default=default, unit=unit, minimum=0.0, maximum=maximum,
+                 optional=optional, advanced=advanced, help=help_text)
+
+
+def _tokens(name: str, label: Text, default: float) -> Field:
+    return Field(name, "float", label, default=default, unit=Text("トークン/日", "tokens/day"),
+                 minimum=0.0, maximum=1e16, magnitudes=True)
+
+
+PER_MILLION = Text("USD / 100 万トークン", "USD per 1M tokens")
+
+SERVING_COST = Calculator(
+    id="serving-cost",
+    title=Text("推論サービングのコストと利益率", "Serving cost and margin"),
+    summary=Text("チップ時間の単価とスループットから 100 万トークンあたりのコストを出し、1 日のトークン数と料金から"
+                 "コスト・売上・利益率を計算します。",
+                 "Cost per 1M tokens from the chip-hour price and throughput, then a day's cost, "
+                 "revenue and margin from token volumes and prices."),
+    inputs=(
+        Field("cost_basis", "choice", Text("チップの調達", "Chips are"), default=RENT,
+              choices=(Choice(RENT, Text("レンタル（時間単価）", "rented (price per hour)")),
+                       Choice(OWN, Text("自社保有（購入価格を償却）", "owned (purchase written off)")))),
+        _usd("chip_hour_price", Text("チップ 1 枚 1 時間の単価", "Price per chip-hour"), 2.0,
+             Text("USD/時間", "USD/h"), maximum=10_000),
+        _usd("chip_purchase_price", Text("チップ 1 枚の購入価格（保有時）", "Purchase price per chip (owned)"),
+             None, Text("USD", "USD"), maximum=1e7, optional=True, advanced=True),
+        Field("amortisation_years", "float", Text("償却年数（保有時）", "Write-off period (owned)"), default=4.0,
+              unit=Text("年", "years"), minimum=0.25, maximum=30, advanced=True),
+        Field("power_kw", "float", Text("チップ 1 枚の電力（保有時）", "Power per chip (owned)"), default=0.0,
+              unit="kW", minimum=0.0, maximum=100, advanced=True),
+        Field("facility_overhead", "float", Text("設備のオーバーヘッド係数（PUE）", "Facility overhead (PUE)"),
+              default=1.0, minimum=1.0, maximum=5.0, advanced=True),
+        _usd("electricity_price", Text("電気料金（保有時）", "Electricity price (owned)"), 0.0,
+             Text("USD/kWh", "USD/kWh"), maximum=10, advanced=True),
+        Field("chips_per_replica", "int", Text("レプリカ（ノード）あたりのチップ数", "Chips per replica (node)"),
+              default=8, unit=Text("枚", "chips"), minimum=1, maximum=1_000_000),
+        Field("input_tokens_per_s", "float", Text("レプリカあたりのプリフィル処理量", "Prefill throughput per replica"),
+              default=73_700.0, unit=Text("入力トークン/秒", "input tokens/s"), minimum=1e-3, maximum=1e10,
+              magnitudes=True),
+        Field("output_tokens_per_s", "float", Text("レプリカあたりのデコード処理量", "Decode throughput per replica"),
+              default=14_800.0, unit=Text("出力トークン/秒", "output tokens/s"), minimum=1e-3, maximum=1e10,
+              magnitudes=True),
+        _fraction("efficiency", Text("効率 η（上限に対する実効の割合）", "Efficiency η (share of the bound achieved)"),
+                  1.0, Text("測定したスループットなら 1。ルーフラインなどの理論上限を入れたときは、実際に出る割合を入れます。",
+                            "1 for a measured throughput; below 1 when the throughput typed is a "
+                            "theoretical bound such as a roofline's."), minimum=1e-3),
+        _fraction("utilisation", Text("稼働率（上記の処理量で動く時間の割合）", "Utilisation (share of paid hours at that throughput)"),
+                  1.0, Text("支払った時間のうち、上記の処理量で動いている割合。", "Share of the hours paid for in which "
+                            "the replica runs at that throughput."), minimum=1e-3),
+        _tokens("input_tokens_per_day", Text("1 日の入力トークン数", "Input tokens per day"), 608e9),
+        _tokens("cache_hit_tokens_per_day", Text("うちキャッシュヒット", "of which cache hits"), 342e9),
+        _tokens("output_tokens_per_day", Text("1 日の出力トークン数", "Output tokens per day"), 168e9),
+        Field("replicas", "float", Text("稼働レプリカ数（1 日平均、任意）", "Replicas in service (daily average, optional)"),
+              optional=True, unit=Text("レプリカ", "replicas"), minimum=0.0, maximum=1e7,
+              help=Text("空欄ならスループットとトークン数から逆算します。", "Empty: derived from the throughputs and "
+                        "token volumes."), placeholder_output="replicas_implied"),
+        Field("prices_from", "choice", Text("料金", "Prices"), default=TYPED,
+              choices=(Choice(TYPED, Text("下の欄に入力", "typed below")),)
+              + tuple(Choice(series, Text(f"{provider} {model}（data/prices.json）", f"{provider} {model} (data/prices.json)"))
+                      for series, (provider, model) in series_names().items())),
+        Field("prices_date", "text", Text("料金の日付（料金表を使うとき）", "Price date (when using a price list)"),
+              default="2025-02-27", help=Text("YYYY-MM-DD（UTC）。この日に有効だった料金を使います。",
+                                              "YYYY-MM-DD (UTC): the list in effect that day is used.")),
+        _fraction("off_peak_share", Text("夜間（オフピーク）料金の割合", "Share billed at off-peak prices"), 0.0,
+                  Text("料金表に夜間料金があるときだけ効きます。", "Used only when the list has off-peak prices."),
+                  advanced=True),
+        _usd("price_input_cache_hit", Text("入力（キャッシュヒット）の料金", "Price, input (cache hit)"), 0.14, PER_MILLION,
+             maximum=10_000),
+        _usd("price_input_cache_miss", Text("入力（キャッシュミス）の料金", "Price, input (cache miss)"), 0.55, PER_MILLION,
+             maximum=10_000),
+        _usd("price_output", Text("出力の料金", "Price, output"), 2.19, PER_MILLION, maximum=10_000),
+        _fraction("billed_share", Text("課金されるトークンの割合", "Share of tokens billed"), 1.0,
+                  Text("無料のアプリやウェブの利用は売上になりません。", "Free app and web use earns nothing.")),
+    ),
+    outputs=(
+        Output("chip_hour_cost", Text("チップ 1 枚 1 時間のコスト", "Cost per chip-hour"), "usd"),
+        Output("replica_hour_cost", Text("レプリカ 1 時間のコスト", "Cost per replica-hour"), "usd"),
+        Output("achieved_input_tokens_per_s", Text("実効プリフィル処理量（レプリカあたり）",
+                                                   "Achieved prefill throughput (per replica)"), "tokens_per_s"),
+        Output("achieved_output_tokens_per_s", Text("実効デコード処理量（レプリカあたり）",
+                                                    "Achieved decode throughput (per replica)"), "tokens_per_s"),
+        Output("cost_per_million_input", Text("入力 100 万トークンあたりのコスト", "Cost per 1M input tokens"), "usd"),
+        Output("cost_per_million_output", Text("出力 100 万トークンあたりのコスト", "Cost per 1M output tokens"), "usd"),
+        Output("price_input_cache_hit", Text("料金: 入力（キャッシュヒット）", "Price: input (cache hit)"), "usd"),
+        Output("price_input_cache_miss", Text("料金: 入力（キャッシュミス）", "Price: input (cache miss)"), "usd"),
+        Output("price_output", Text("料金: 出力", "Price: output"), "usd"),
+        Output("margin_input", Text("入力の粗利率（キャッシュミス料金に対して）", "Gross margin on input (vs cache-miss price)"),
+               "percent"),
+        Output("margin_output", Text("出力の粗利率", "Gross margin on output"), "percent"),
+        Output("replicas_implied", Text("必要なレプリカ数（処理量から逆算）", "Replicas needed (from throughput)"), "number"),
+        Output("replicas_used", Text("コスト計算に使ったレプリカ数", "Replicas costed"), "number"),
+        Output("chips_in_service", Text("稼働チップ数（平均）", "Chips in service (average)"), "number"),
+        Output("chip_hours_per_day", Text("1 日のチップ時間", "Chip-hours per day"), "number"),
+        Output("daily_cost", Text("1 日のコスト", "Cost per day"), "usd"),
+        Output("cache_hit_share", Text("入力のキャッシュヒット率", "Cache-hit share of input"), "percent"),
+        Output("revenue_cache_hit", Text("売上: 入力（キャッシュヒット）", "Revenue: input (cache hit)"), "usd"),
+        Output("revenue_cache_miss", Text("売上: 入力（キャッシュミス）", "Revenue: input (cache miss)"), "usd"),
+        Output("revenue_output", Text("売上: 出力", "Revenue: output"), "usd"),
+        Output("daily_revenue", Text("1 日の売上", "Revenue per day"), "usd"),
+        Output("cost_profit_margin", Text("コスト利益率（(売上−コスト)/コスト）",
+                                          "Cost-profit margin ((revenue − cost) / cost)"), "percent"),
+        Output("gross_margin", Text("粗利率（(売上−コスト)/売上）", "Gross margin ((revenue − cost) / revenue)"),
+               "percent"),
+        Output("price_record", Text("料金の記録", "Price record"), "text"),
+        Output("cost_basis", Text("チップの調達", "Chips are"), "data"),
+        Output("price_status", Text("料金の確認状況", "Price status"), "data"),
+        Output("off_peak_record", Text("夜間料金の記録", "Off-peak price record"), "data"),
+        Output("replicas_from", Text("レプリカ数の出どころ", "Where the replica count came from"), "data"),
+    ),
+    compute=compute,
+    formula=formula,
+    notes=notes,
+    charts=(ChartSlot("day", Text("1 日のコストと売上", "A day's cost and revenue"), day_chart),
+            ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart)),
+    symbols=(
+        ("p", Text("チップ 1 枚 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
+        ("n", Text("レプリカあたりのチップ数", "chips per replica")),
+        ("T_{\\text{in}}, T_{\\text{out}}", Text("レプリカあたりのプリフィル／デコード処理量（トークン/秒）",
+                                                 "prefill / decode throughput per replica (tokens/s)")),
+        ("\\eta", Text("効率（上限に対する実効の割合）", "efficiency (share of the bound achieved)")),
+        ("u", Text("稼働率", "utilisation")),
+        ("I, H, O", Text("1 日の入力・うちキャッシュヒット・出力トークン数", "input, cache-hit input and output tokens per day")),
+        ("R", Text("稼働レプリカ数（1 日平均）", "replicas in service (daily average)")),
+        ("s", Text("課金されるトークンの割合", "share of tokens billed")),
+        ("P, Y, k, f, e", Text("購入価格、償却年数、電力 kW、設備係数、電気料金（保有時）",
+                               "purchase price, write-off years, power kW, facility overhead, electricity "
+                               "price (owned)")),
+    ),
+)
