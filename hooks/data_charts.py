@@ -229,7 +229,9 @@ def _line_spec(block: dict, records: list[dict], words: dict, where: str) -> dic
     if dates:
         days = sorted({x for item in series for x, _ in item["points"]})
         spec["x_ticks"] = _date_ticks(days[0], days[-1])
-        spec["x_format"] = "day"
+        month_only = all(len(str(field(record, x_path))) == 7 for record in records
+                         if field(record, x_path) is not None)
+        spec["x_format"] = "month" if month_only else "day"
     return spec
 
 

@@ -6,6 +6,7 @@
   display formats, every figure with its source;
 - ``{{claims:FILE}}`` — the fact-check entries of one source article (``data/claims.yaml``):
   the claim in the site's words, a verdict badge, the evidence and its sources;
+  ``{{claims:summary}}`` — the verdicts counted per article;
 - ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages.
 
 Sources are listed under each table with their status; an unverified or disputed source is
@@ -62,6 +63,8 @@ def render(match: re.Match, lang: str, where: str) -> str:
         return deepseek_models(lang)
     if kind == "table" and name == "chips":
         return chips_table(lang)
+    if kind == "claims" and name == "summary":
+        return claims_summary(lang)
     if kind == "claims":
         return claims(name, lang, where)
     if kind == "glossary" and name == "table":
@@ -233,6 +236,26 @@ def claims(article: str, lang: str, where: str) -> str:
             + (citations.listing() if citations.sources else "")
             + "</div>")
     return "\n".join(blocks) + "\n"
+
+
+VERDICTS = ("correct", "needs-context", "wrong", "unverifiable")
+ARTICLE_WORD = {"ja": "記事", "en": "Article", "total": {"ja": "合計", "en": "Total"}}
+
+
+def claims_summary(lang: str) -> str:
+    """Verdicts counted per source article, and in total."""
+    words = WORDS[lang]
+    counts: dict[str, dict[str, int]] = {}
+    for record in _load("claims.yaml"):
+        row = counts.setdefault(record["article"], dict.fromkeys(VERDICTS, 0))
+        row[record["verdict"]] += 1
+    header = f"| {ARTICLE_WORD[lang]} | " + " | ".join(words["verdict"][v] for v in VERDICTS) + " |"
+    lines = [header, "| --- |" + " ---: |" * len(VERDICTS)]
+    for article in sorted(counts):
+        lines.append(f"| `{article}` | " + " | ".join(str(counts[article][v]) for v in VERDICTS) + " |")
+    totals = [sum(row[v] for row in counts.values()) for v in VERDICTS]
+    lines.append(f"| **{ARTICLE_WORD['total'][lang]}** | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- glossary

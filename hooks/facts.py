@@ -43,6 +43,16 @@ def on_page_markdown(markdown: str, page, config, files):
     return markdown
 
 
+def quoted(text) -> str:
+    """A source's words shown as they are: Markdown inside a quote must not become a link,
+    emphasis or maths."""
+    text = html.escape(" ".join(str(text).split()))
+    for char, entity in (("[", "&#91;"), ("]", "&#93;"), ("*", "&#42;"), ("_", "&#95;"),
+                         ("`", "&#96;"), ("$", "&#36;"), ("\\", "&#92;")):
+        text = text.replace(char, entity)
+    return text
+
+
 def footnote(fact: dict, lang: str) -> str:
     words = WORDS[lang]
     parts = [f"[{fact.get('source_title') or fact['source_url']}]({fact['source_url']})"]
@@ -51,7 +61,7 @@ def footnote(fact: dict, lang: str) -> str:
     parts.append(f"{words['accessed']} {fact['accessed']}")
     text = ", ".join(parts)
     if fact.get("quote"):
-        text += f": “{fact['quote']}”"
+        text += f": “{quoted(fact['quote'])}”"
     if fact.get("status") == "disputed":
         others = "; ".join(
             f"{localized(alt.get('display'), lang) or alt.get('value')} "

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -90,7 +91,10 @@ def wheel_uri(state) -> str:
 def on_post_build(config):
     state = site_state.of(config)
     if state.site_root:
-        return  # the wheel and the runtime live once, at the site root (the Japanese build)
+        # The wheel and the runtime live once, at the site root (the Japanese build); so do
+        # Material's own scripts and stylesheets, which both builds produce byte for byte.
+        share_theme_assets(Path(config.site_dir), state.site_root)
+        return
     site = Path(config.site_dir)
     target = site / "assets" / "dscalc" / "wheels" / state.wheel.parent.name
     target.mkdir(parents=True, exist_ok=True)
@@ -102,6 +106,37 @@ def on_post_build(config):
     fonts = NODE_MODULES / "katex" / "dist" / "fonts"
     shutil.copytree(fonts, site / "assets" / "katex" / "fonts", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.ttf", "*.woff"))
+
+
+#: Material's files that both language builds write identically (lunr's language packs stay with
+#: each build: its search worker loads them relative to that build).
+THEME_FILES = re.compile(r"^assets/(stylesheets/[^/]+|javascripts/bundle\.[^/]+|javascripts/workers/[^/]+)$")
+THEME_REFERENCE = re.compile(r'(?P<quote>["\'])(?P<up>(?:\.\./)*)(?P<path>assets/(?:stylesheets|javascripts/bundle|javascripts/workers)[^"\']*)')
+
+
+def share_theme_assets(site: Path, site_root: str) -> None:
+    """Point this build's pages at the root build's identical copies of Material's assets and
+    remove its own, so a reader switching language downloads them once. Relative links keep the
+    site working from any sub-path."""
+    root = (site / site_root).resolve()
+    shared = []
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site).as_posix()
+        twin = root / relative
+        if path.is_file() and THEME_FILES.match(relative) and twin.is_file() \
+                and twin.read_bytes() == path.read_bytes():
+            shared.append(path)
+    if not shared:
+        return
+    extra = site_root.rstrip("/") + "/"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        rewritten = THEME_REFERENCE.sub(
+            lambda match: f"{match.group('quote')}{match.group('up')}{extra}{match.group('path')}", text)
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+    for path in shared:
+        path.unlink()
 
 
 def register_wheel_in_lockfile(state, lockfile: Path) -> None:

@@ -218,6 +218,11 @@ def format_day(value: float, lang: str = "en") -> str:
     return date.fromordinal(int(value)).isoformat()
 
 
+def format_month(value: float, lang: str = "en") -> str:
+    """A day number as ``YYYY-MM``, for data dated to the month only."""
+    return date.fromordinal(int(value)).isoformat()[:7]
+
+
 FORMATS: dict[str, Callable] = {
     "bytes": format_bytes,
     "bytes_exact": format_bytes_exact,
@@ -239,11 +244,12 @@ FORMATS: dict[str, Callable] = {
     "url": format_text,
     "date": format_text,
     "day": format_day,
+    "month": format_month,
     "data": None,  # carried in results, shown by charts and tables, never as one value
 }
 
 #: Formats whose value is a number (the others are words, links or structures).
-NUMERIC = frozenset(FORMATS) - {"bool", "text", "url", "date", "day", "data"}
+NUMERIC = frozenset(FORMATS) - {"bool", "text", "url", "date", "day", "month", "data"}
 
 
 def check_format(name: str) -> None:
