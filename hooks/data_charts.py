@@ -203,7 +203,7 @@ def _bar_spec(block: dict, records: list[dict], words: dict, where: str) -> dict
               for key in series_keys]
     return {"kind": "bar", **words, "categories": [labels[key] for key in categories],
             "series": series, "horizontal": block.get("horizontal", True),
-            "stacked": bool(block.get("stacked")),
+            "stacked": bool(block.get("stacked")), "value_log": bool(block.get("value_log")),
             "value_format": block.get("value_format", "number"),
             "value_label": block.get("value_label", "")}
 

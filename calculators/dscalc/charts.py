@@ -852,8 +852,9 @@ def _draw_gantt(chart: GanttChart, lang: str) -> str:
         y = top + span.lane * lane_height + 2
         x0, x1 = scale(span.start), scale(span.end)
         slot = kinds.index(span.kind) if span.kind in kinds else 0
-        canvas.add(f'<rect x="{_n(x0)}" y="{_n(y)}" width="{_n(max(x1 - x0 - 0.6, 0.4))}" '
-                   f'height="{_n(lane_height - 4)}" fill="currentColor" class="fill s{slot % PALETTE_SIZE}" '
+        # A thin outline in the page's background colour keeps neighbouring spans apart.
+        canvas.add(f'<rect x="{_n(x0)}" y="{_n(y)}" width="{_n(max(x1 - x0, 0.4))}" '
+                   f'height="{_n(lane_height - 4)}" fill="currentColor" class="fill s{slot % PALETTE_SIZE} span" '
                    f'fill-opacity="0.85"><title>{_e(span.label)}</title></rect>')
         if span.label and text_width(span.label, 10) + 4 <= x1 - x0:
             canvas.add(f'<text x="{_n((x0 + x1) / 2)}" y="{_n(y + 13)}" text-anchor="middle" '

@@ -167,13 +167,18 @@ def _money(symbol_en: str, unit_ja: str) -> Callable[[float, str], str]:
         if lang == "ja":
             for size, name in _JAPANESE_SCALE:
                 if abs(value) >= size:
-                    return f"{significant(value / size, 4)}{name}{unit_ja}"
+                    return f"{_trim_zeros(significant(value / size, 4))}{name}{unit_ja}"
             return f"{_plain_money(value)}{unit_ja}"
         for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
             if abs(value) >= size:
-                return f"{symbol_en}{significant(value / size, 4)}{suffix}"
+                return f"{symbol_en}{_trim_zeros(significant(value / size, 4))}{suffix}"
         return f"{symbol_en}{_plain_money(value)}"
     return formatter
+
+
+def _trim_zeros(number: str) -> str:
+    """``1.000`` -> ``1``; ``29.40`` -> ``29.4`` (money reads without trailing zeros)."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def _plain_money(value: float) -> str:
