@@ -130,11 +130,22 @@ def _shown(field: dict, lang: str, format_name: str = "") -> str:
     if display:
         return display
     value = field.get("value")
+    if isinstance(value, list):
+        return "; ".join(_item(item, lang) for item in value)
     if isinstance(value, dict):
         return localized(value, lang) or ""
     if format_name and value is not None:
         return web.display(format_name, value, lang)
     return "" if value is None else str(value)
+
+
+def _item(item, lang: str) -> str:
+    """One entry of a list cell: a word, a {ja, en} pair, or a {model, base} pair."""
+    if isinstance(item, dict) and "base" in item:
+        return f"{item.get('model', '')} ← {item['base']}"
+    if isinstance(item, dict):
+        return localized(item, lang) or ""
+    return str(item)
 
 
 # --------------------------------------------------------------------------- DeepSeek's models
@@ -149,6 +160,7 @@ MODEL_COLUMNS = (
     ("attention", {"ja": "アテンション", "en": "Attention"}, ""),
     ("precision", {"ja": "数値形式", "en": "Precision"}, ""),
     ("headline", {"ja": "主な結果", "en": "Headline result"}, ""),
+    ("bases", {"ja": "元にしたモデル", "en": "Base models"}, ""),
 )
 
 

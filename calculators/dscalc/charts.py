@@ -29,6 +29,8 @@ from html import escape
 from .text import Text, localize
 from .units import FORMATS, significant
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 640
 FONT_SIZE = 12
@@ -375,7 +377,10 @@ def tick_text(value: float) -> str:
         return "0"
     magnitude = abs(value)
     if magnitude >= 1e15 or magnitude < 1e-4:
-        return f"{value:.0e}".replace("e+", "e").replace("e0", "e").replace("e-0", "e-")
+        exponent = math.floor(math.log10(magnitude))
+        mantissa = value / 10**exponent
+        power = "10" + str(exponent).translate(_SUPERSCRIPT)
+        return power if abs(mantissa - 1) < 1e-9 else f"{_trim(significant(mantissa, 2))}×{power}"
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if magnitude >= size:
             return _trim(significant(value / size, 3)) + suffix
@@ -486,7 +491,10 @@ def _x_ticks(canvas: _Canvas, scale: _Scale, ticks: list[tuple[float, str]], top
     placed = _thin([(scale(value), label) for value, label in ticks], 8)
     for x, label in placed:
         _grid_x(canvas, x, top, bottom)
-        canvas.text_if_fits(x, bottom + 18, label, anchor="middle")
+        half = text_width(label) / 2
+        # A label at the drawing's edge is aligned to that edge instead of running off it.
+        anchor = "end" if x + half > WIDTH - 2 else "start" if x - half < 2 else "middle"
+        canvas.text_if_fits(x, bottom + 18, label, anchor=anchor)
 
 
 def _y_ticks(canvas: _Canvas, scale: _Scale, ticks: list[float], left: float, right: float) -> None:
@@ -581,7 +589,7 @@ def _draw_line(chart: LineChart, lang: str) -> str:
     _markers(canvas, chart.markers, x_scale, plot_top, bottom, left, right, lang)
     _named_points(canvas, chart.points, x_scale, y_scale, lang)
     entries = [(_line_swatch(index, item.emphasis), localize(item.label, lang))
-               for index, item in enumerate(chart.series)]
+               for index, item in enumerate(chart.series) if localize(item.label, lang)]
     height = _legend(canvas, bottom + 62, entries) + 4
     _svg_open(canvas, height, title, localize(chart.description, lang))
     return "".join(canvas.parts)

@@ -138,7 +138,11 @@ _TOKENS = Text("トークン", "tokens")
 
 def format_tokens(value: float, lang: str) -> str:
     if lang == "ja":
+        if abs(value) >= 10**16:
+            return f"{scientific(value)}トークン"
         return f"{japanese_magnitude(value) or group(round(value))}トークン"
+    if abs(value) >= 10**15:
+        return f"{scientific(value)} tokens"
     return f"{english_magnitude(value) if abs(value) >= 1000 else group(round(value))} tokens"
 
 
@@ -193,6 +197,11 @@ def format_percent(fraction: float, lang: str = "en") -> str:
     return f"{significant(fraction * 100, 3)}%"
 
 
+def format_percent_value(value: float, lang: str = "en") -> str:
+    """A value already in percent, as a source published it: ``-16.97`` -> ``-16.97%``."""
+    return f"{_trim_zeros(f'{value:,.2f}')}%"
+
+
 def format_ratio(value: float, lang: str = "en") -> str:
     return f"{significant(value, 3)}×"
 
@@ -241,6 +250,7 @@ FORMATS: dict[str, Callable] = {
     "cny": _money("CN¥", "元"),
     "jpy": _money("¥", "円"),
     "percent": format_percent,
+    "percent_value": format_percent_value,
     "ratio": format_ratio,
     "count": format_count,
     "number": format_number,
