@@ -16,8 +16,25 @@ Counted the way the ``transformers`` (or the model's own) modelling code builds 
 - **router**: expert gates ``E × d``, Qwen2-MoE's ``shared_expert_gate`` (``d × 1``) and
   DeepSeek-V3's ``e_score_correction_bias`` (``E`` per MoE layer: a buffer nudged by the load
   balancer, not trained by gradients, but stored in the checkpoint, so counted);
-- **norm**: every RMSNorm/LayerNorm weight (and bias): two per layer, the final norm, Qwen3's
-  QK-norm (``2 × head_dim`` per layer) and MLA's ``q_a_layernorm``/``kv_a_layernorm``.
+- **norm**: every RMSNorm/LayerNorm weight (and bias): two per layer (one per Nemotron-H block),
+  the final norm, Qwen3's QK-norm (``2 × head_dim`` per attention layer) and MLA's
+  ``q_a_layernorm``/``kv_a_layernorm``;
+- **indexer**: DeepSeek Sparse Attention's lightning indexer in every DSA layer, as DeepSeek's
+  ``inference/model.py`` builds it: ``wq_b`` (``q_lora_rank × H_I d_I``), ``wk`` (``d × d_I``),
+  ``k_norm`` (a LayerNorm, ``2 d_I``) and ``weights_proj`` (``d × H_I``);
+- **recurrent**: the token mixers of linear-attention and Mamba layers (transformers 5.24):
+  Gated DeltaNet (Qwen3-Next/3.5) ``d (2 H_k d_k + 2 H_v d_v + 2 H_v)`` input projections, a
+  depth-wise convolution ``(2 H_k d_k + H_v d_v) K``, ``dt_bias`` and ``A_log`` (``H_v`` each), a
+  gated norm ``d_v`` and ``H_v d_v × d`` out; Mamba-2 (Nemotron-H) ``d (2 H p + 2 G N + H)`` in,
+  a convolution ``(H p + 2 G N) K`` (+ bias), ``dt_bias``, ``A_log``, ``D`` (``H`` each), a gated
+  norm ``H p`` and ``H p × d`` out.
+
+Family details: gpt-oss adds a bias to every projection, expert and router and one learned sink
+per query head; Llama 4 interleaves MoE layers (routed experts plus one shared expert of
+``intermediate_size``) with dense layers of ``intermediate_size_mlp``; Qwen3-Next/3.5 attention
+layers project ``2 n_h d_h`` queries (half of them an output gate); Nemotron-H's MLP is
+``d → d_ff → d`` without a gate. Llama 4's vision encoder and projector are counted separately
+(``vision``) when the config carries its ``vision_config``.
 
 Two per-token counts, because publishers use two conventions:
 
@@ -31,7 +48,8 @@ Two per-token counts, because publishers use two conventions:
     ``active`` without the input embedding table, which is a look-up (one row is read, nothing is
     multiplied); a tied embedding is multiplied as the output head, so it stays. This is what
     sets the FLOPs: ``forward FLOPs per token = 2 × matmul``, plus attention over the context.
-    Some publishers quote this figure (OpenAI's gpt-oss counts exclude the embedding).
+    Some publishers quote this figure: OpenAI's gpt-oss "5.1B active" (120b) and "3.6B" (20b)
+    match it, not the vendors' count.
 
 MTP modules (DeepSeek-V3's ``num_nextn_predict_layers``) are excluded from both and reported
 separately, as stored in the checkpoint (``mtp``, including their copies of the embedding and
@@ -40,11 +58,14 @@ head) and without those copies (``mtp_unique``).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, fields
 
-from .configs import (MAX_DIM, MOE_STYLE_NAMES, Mla, Moe, bad_key, check_supported, get_bool,
-                      get_int, language_model_config, missing_key, model_type, read_attention,
-                      read_mla, read_moe, tie_word_embeddings, traits)
+from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_NAMES, NO_CACHE,
+                      SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe, bad_key,
+                      check_supported, get_bool, get_int, language_model_config, missing_key,
+                      model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
+                      traits)
 from .errors import ValidationError
 
 
@@ -56,6 +77,8 @@ class ParamCounts:
     embedding: int = 0
     lm_head: int = 0
     attention: int = 0
+    indexer: int = 0
+    recurrent: int = 0
     dense_mlp: int = 0
     routed_experts: int = 0
     active_routed_experts: int = 0
@@ -66,8 +89,9 @@ class ParamCounts:
 
     @property
     def total(self) -> int:
-        return (self.embedding + self.lm_head + self.attention + self.dense_mlp
-                + self.routed_experts + self.shared_experts + self.router + self.norm)
+        return (self.embedding + self.lm_head + self.attention + self.indexer + self.recurrent
+                + self.dense_mlp + self.routed_experts + self.shared_experts + self.router
+                + self.norm)
 
     @property
     def active(self) -> int:
@@ -101,12 +125,62 @@ class ModelSize:
     num_heads: int
     qk_head_dim: int
     v_head_dim: int
+    layout: Layout | None = None
+    vision: int | None = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def mtp_known(self) -> bool:
+        """False when the config declares MTP layers whose layout is not known (``mtp`` and
+        ``mtp_unique`` are then 0 and do not count them)."""
+        return "mtp_not_counted" not in self.notes
+
+    @property
+    def layer_mix(self) -> str:
+        return self.layout.mix if self.layout is not None else f"{self.num_layers} {FULL}"
+
+    def attended_tokens(self, kind: str, context_length: int) -> int:
+        """Cached tokens a new token attends to in a layer of ``kind`` (the same bounds as the
+        kv-cache calculator: ``W − 1``, ``C − 1``, DSA's ``k``)."""
+        layout = self.layout
+        if kind == SLIDING:
+            return min(context_length, layout.window - 1)
+        if kind == CHUNKED:
+            return min(context_length, layout.chunk - 1)
+        if kind == INDEXED:
+            return min(context_length, layout.indexer.topk)
+        return context_length
 
     def attention_flops_per_token(self, context_length: int) -> int:
-        """``2 L T n_h (d_qk + d_v)``: scores and the weighted sum over ``T`` cached tokens
-        (MLA in its naive, non-absorbed form)."""
-        return (2 * self.num_layers * context_length * self.num_heads
-                * (self.qk_head_dim + self.v_head_dim))
+        """``2 T_a n_h (d_qk + d_v)`` per attention layer: scores and the weighted sum over the
+        ``T_a`` cached tokens it attends to (MLA in its naive, non-absorbed form), plus DSA's
+        indexer scoring all ``T`` tokens: ``2 T H_I d_I`` per DSA layer."""
+        per_token = 2 * self.num_heads * (self.qk_head_dim + self.v_head_dim)
+        if self.layout is None:
+            return self.num_layers * context_length * per_token
+        total = 0
+        for kind in SOFTMAX_KINDS:
+            layers = self.layout.count(kind)
+            if layers:
+                total += layers * self.attended_tokens(kind, context_length) * per_token
+        indexer = self.layout.indexer
+        if indexer is not None:
+            total += (self.layout.count(INDEXED) * 2 * context_length * indexer.heads
+                      * indexer.head_dim)
+        return total
+
+    @property
+    def recurrent_flops_per_token(self) -> int:
+        """``4 × state elements`` per linear-attention or Mamba layer: reading the state out and
+        its rank-one update each multiply-add every state element once; gates, decays and the
+        short convolution are left out."""
+        if self.layout is None:
+            return 0
+        mixer = self.layout.linear or self.layout.mamba
+        if mixer is None:
+            return 0
+        layers = self.layout.count(LINEAR) + self.layout.count(MAMBA)
+        return 4 * mixer.state_elements * layers
 
 
 def gated_mlp_params(hidden: int, intermediate: int, bias: bool = False) -> int:
@@ -114,12 +188,18 @@ def gated_mlp_params(hidden: int, intermediate: int, bias: bool = False) -> int:
     return 3 * hidden * intermediate + ((2 * intermediate + hidden) if bias else 0)
 
 
+def plain_mlp_params(hidden: int, intermediate: int, bias: bool = False) -> int:
+    """Non-gated MLP (Nemotron-H's ReLU²): up ``d × d_ff``, down ``d_ff × d`` (+ biases)."""
+    return 2 * hidden * intermediate + ((intermediate + hidden) if bias else 0)
+
+
 def standard_attention_params(hidden: int, heads: int, kv_heads: int, head_dim: int,
-                              qkv_bias: bool, o_bias: bool) -> int:
-    """Q ``d × n_h d_h``, K and V ``d × n_kv d_h``, O ``n_h d_h × d`` (+ biases)."""
-    weights = 2 * hidden * heads * head_dim + 2 * hidden * kv_heads * head_dim
-    biases = (heads * head_dim + 2 * kv_heads * head_dim if qkv_bias else 0) + (
-        hidden if o_bias else 0)
+                              qkv_bias: bool, o_bias: bool, gated_query: bool = False) -> int:
+    """Q ``d × n_h d_h`` (twice that with an output gate), K and V ``d × n_kv d_h``,
+    O ``n_h d_h × d`` (+ biases)."""
+    query = heads * head_dim * (2 if gated_query else 1)
+    weights = hidden * query + 2 * hidden * kv_heads * head_dim + heads * head_dim * hidden
+    biases = (query + 2 * kv_heads * head_dim if qkv_bias else 0) + (hidden if o_bias else 0)
     return weights + biases
 
 
@@ -142,6 +222,39 @@ def mla_norm_params(mla: Mla) -> int:
     return (mla.q_lora_rank or 0) + mla.kv_lora_rank
 
 
+def indexer_params(layout: Layout, mla: Mla, hidden: int) -> int:
+    """DSA's lightning indexer (DeepSeek-V3.2-Exp ``inference/model.py``, class ``Indexer``):
+    ``wq_b`` ``q_lora_rank × H_I d_I``, ``wk`` ``d × d_I``, ``k_norm`` (LayerNorm: weight and bias,
+    ``2 d_I``), ``weights_proj`` ``d × H_I``; no biases."""
+    indexer = layout.indexer
+    if not mla.q_lora_rank:
+        raise bad_key("index_n_heads", "DSA のインデクサは q_lora_rank（圧縮クエリ）を入力にとります。",
+                      "DSA's indexer takes the compressed query (q_lora_rank) as its input.")
+    return (mla.q_lora_rank * indexer.heads * indexer.head_dim + hidden * indexer.head_dim
+            + 2 * indexer.head_dim + hidden * indexer.heads)
+
+
+def gated_deltanet_params(mixer: GatedDeltaNet, hidden: int) -> int:
+    """transformers ``Qwen3NextGatedDeltaNet`` (Qwen3.5 splits the same input projection in
+    four): q, k, v, z and the b, a gates in, the depth-wise convolution (no bias), ``dt_bias``,
+    ``A_log``, the gated RMSNorm over ``d_v`` and the output projection."""
+    key, value = mixer.key_heads * mixer.key_dim, mixer.value_heads * mixer.value_dim
+    return (hidden * (2 * key + 2 * value + 2 * mixer.value_heads)
+            + mixer.conv_channels * mixer.conv_kernel + 2 * mixer.value_heads + mixer.value_dim
+            + value * hidden)
+
+
+def mamba2_params(mixer: Mamba2, hidden: int, proj_bias: bool, conv_bias: bool) -> int:
+    """transformers ``NemotronHMamba2Mixer``: ``in_proj`` ``d × (H p + conv channels + H)``,
+    the depth-wise convolution, ``dt_bias``, ``A_log``, ``D``, the gated RMSNorm over ``H p`` and
+    ``out_proj`` ``H p × d``."""
+    inner = mixer.heads * mixer.head_dim
+    projection = inner + mixer.conv_channels + mixer.heads
+    return (hidden * projection + (projection if proj_bias else 0)
+            + mixer.conv_channels * mixer.conv_kernel + (mixer.conv_channels if conv_bias else 0)
+            + 3 * mixer.heads + inner + inner * hidden + (hidden if proj_bias else 0))
+
+
 def _require_mla_projection_dims(config: dict) -> None:
     # The cache needs only d_c and d_h^R; counting the projections needs these two as well.
     for key in ("qk_nope_head_dim", "v_head_dim"):
@@ -154,70 +267,106 @@ def model_size(config: dict) -> ModelSize:
     if not config:
         raise ValidationError("config", "config.json を貼り付けるか、モデルを選んでください。",
                               "Paste a config.json or choose a model.")
+    whole = config
     config = language_model_config(config)
     check_supported(config)
     if model_type(config) == "gpt3":
         return _gpt3_size(config)
-    layout = traits(config)
-    attention = read_attention(config)
+    layout = read_layout(config)
+    layout_traits = traits(config)
+    attention = layout.attention
     hidden = get_int(config, "hidden_size")
     vocab = get_int(config, "vocab_size", maximum=MAX_DIM * 10)
-    layers = attention.num_layers
     heads = attention.num_heads
     moe = read_moe(config)
-    mla = read_mla(config)
-    norm_width = 2 if layout.norm_bias else 1
+    mla = attention.mla
+    norm_width = 2 if layout_traits.norm_bias else 1
 
     if mla is not None:
         _require_mla_projection_dims(config)
-        attention_per_layer = mla_attention_params(mla, hidden, heads, layout.o_bias)
+        attention_per_layer = mla_attention_params(mla, hidden, heads, layout_traits.o_bias)
         attention_norms = mla_norm_params(mla)
         qk_dim, v_dim = mla.qk_head_dim, mla.v_dim
     else:
         head = attention.head_dim
-        attention_per_layer = standard_attention_params(hidden, heads, attention.num_kv_heads,
-                                                        head, layout.qkv_bias, layout.o_bias)
-        attention_norms = 2 * head if layout.qk_norm else 0
+        attention_per_layer = standard_attention_params(
+            hidden, heads, attention.num_kv_heads, head, layout_traits.qkv_bias,
+            layout_traits.o_bias, layout_traits.gated_query) + (
+            heads if layout_traits.sinks else 0)
+        attention_norms = 2 * head if layout_traits.qk_norm else 0
         qk_dim = v_dim = head
+    indexer = indexer_params(layout, mla, hidden) if layout.indexer is not None else 0
+    mixer = 0
+    if layout.linear is not None:
+        mixer = gated_deltanet_params(layout.linear, hidden)
+    elif layout.mamba is not None:
+        mixer = mamba2_params(layout.mamba, hidden, get_bool(config, "use_bias", False),
+                              get_bool(config, "use_conv_bias", True))
+    nemotron = layout_traits.family == "nemotron_h"
 
-    def layer(index: int) -> ParamCounts:
-        counts = ParamCounts(attention=attention_per_layer,
-                             norm=2 * hidden * norm_width + attention_norms)
+    def layer(index: int, kind: str) -> ParamCounts:
+        counts = ParamCounts(norm=layout_traits.norms_per_layer * hidden * norm_width)
+        if kind in SOFTMAX_KINDS:
+            counts += ParamCounts(attention=attention_per_layer, norm=attention_norms,
+                                  indexer=indexer if kind == INDEXED else 0)
+        elif kind in (LINEAR, MAMBA):
+            counts += ParamCounts(recurrent=mixer)
+        if nemotron:  # one block per layer: a mixer, or ('-') an MLP
+            if kind == NO_CACHE:
+                counts += ParamCounts(dense_mlp=plain_mlp_params(
+                    hidden, get_int(config, "intermediate_size"), layout_traits.mlp_bias))
+            return counts
         if moe is not None and moe.is_moe_layer(index):
             return counts + _moe_layer(moe, hidden)
-        intermediate = get_int(config, "intermediate_size")
-        return counts + ParamCounts(dense_mlp=gated_mlp_params(hidden, intermediate,
-                                                               layout.mlp_bias))
+        width = "intermediate_size_mlp" if moe is not None and moe.style == "llama4" else (
+            "intermediate_size")
+        return counts + ParamCounts(dense_mlp=gated_mlp_params(
+            hidden, get_int(config, width), layout_traits.mlp_bias))
 
-    moe_layers = [index for index in range(layers) if moe is not None and moe.is_moe_layer(index)]
-    dense_layers = [index for index in range(layers) if moe is None or not moe.is_moe_layer(index)]
-    # Every MoE layer has the same shape, and so has every dense layer.
+    shapes = Counter((kind, moe is not None and not nemotron and moe.is_moe_layer(index))
+                     for index, kind in enumerate(layout.kinds))
+    first = {}
+    for index, kind in enumerate(layout.kinds):
+        first.setdefault((kind, moe is not None and not nemotron and moe.is_moe_layer(index)),
+                         index)
     body = ParamCounts()
-    for group in (moe_layers, dense_layers):
-        if group:
-            body = body + layer(group[0]).times(len(group))
+    for shape, count in shapes.items():
+        body = body + layer(first[shape], shape[0]).times(count)
     tied = tie_word_embeddings(config)
     ends = ParamCounts(embedding=vocab * hidden,
                        lm_head=(0 if tied else vocab * hidden)
-                       + (vocab if layout.lm_head_bias else 0),
+                       + (vocab if layout_traits.lm_head_bias else 0),
                        tied_head=vocab * hidden if tied else 0, norm=hidden * norm_width)
-    mtp, mtp_unique = _mtp(config, mla, layer, layers, hidden, vocab)
-    return ModelSize(counts=body + ends, mtp=mtp, mtp_unique=mtp_unique, num_layers=layers,
-                     num_moe_layers=len(moe_layers),
+    notes = []
+    mtp, mtp_unique = _mtp(config, mla, layer, attention.num_layers, hidden, vocab,
+                           INDEXED if layout.indexer is not None else FULL)
+    if get_int(config, "mtp_num_hidden_layers", default=0, minimum=0, maximum=100):
+        mtp = mtp_unique = 0
+        notes.append("mtp_not_counted")
+    vision = _vision(whole, hidden)
+    if vision is None:
+        notes.append("vision_not_counted")
+    num_moe_layers = sum(count for (kind, is_moe), count in shapes.items() if is_moe)
+    return ModelSize(counts=body + ends, mtp=mtp, mtp_unique=mtp_unique,
+                     num_layers=attention.num_layers, num_moe_layers=num_moe_layers,
                      attention_kind=attention.kind,
-                     counted_as=_counted_as(layout.family, mla, moe),
-                     num_heads=heads, qk_head_dim=qk_dim, v_head_dim=v_dim)
+                     counted_as=_counted_as(layout_traits.family, mla, moe, layout),
+                     num_heads=heads, qk_head_dim=qk_dim, v_head_dim=v_dim, layout=layout,
+                     vision=vision, notes=tuple(notes))
 
 
-def _counted_as(family: str, mla: Mla | None, moe: Moe | None) -> str:
+def _counted_as(family: str, mla: Mla | None, moe: Moe | None, layout: Layout) -> str:
     """``"deepseek_v3: MLA, DeepSeek-style MoE"``, ``"llama"``, ``"kimi_k2 → by keys: MLA"``."""
-    details = (["MLA"] if mla else []) + (
+    design = {"dsa": "DSA", "sliding-window": "sliding window", "chunked": "chunked attention",
+              "gated-deltanet-hybrid": "Gated DeltaNet hybrid",
+              "mamba2-hybrid": "Mamba-2 hybrid"}.get(layout.design)
+    details = (["MLA"] if mla else []) + ([design] if design else []) + (
         [f"{MOE_STYLE_NAMES[moe.style]}-style MoE"] if moe else [])
     return f"{family}: {', '.join(details)}" if details else family
 
 
 def _moe_layer(moe: Moe, hidden: int) -> ParamCounts:
-    expert = gated_mlp_params(hidden, moe.expert_intermediate)
+    expert = gated_mlp_params(hidden, moe.expert_intermediate, moe.expert_bias)
     router = moe.num_experts * hidden + (moe.num_experts if moe.router_bias else 0) + (
         hidden if moe.shared_gate else 0)
     shared = gated_mlp_params(hidden, moe.shared_intermediate) if moe.shared_intermediate else 0
@@ -226,8 +375,8 @@ def _moe_layer(moe: Moe, hidden: int) -> ParamCounts:
                        router=router)
 
 
-def _mtp(config: dict, mla: Mla | None, layer, layers: int, hidden: int,
-         vocab: int) -> tuple[int, int]:
+def _mtp(config: dict, mla: Mla | None, layer, layers: int, hidden: int, vocab: int,
+         kind: str) -> tuple[int, int]:
     """DeepSeek-V3's MTP modules: (as stored in the checkpoint, without the copied matrices)."""
     depth = get_int(config, "num_nextn_predict_layers", default=0, minimum=0, maximum=100)
     if not depth:
@@ -239,8 +388,34 @@ def _mtp(config: dict, mla: Mla | None, layer, layers: int, hidden: int,
     unique = 0
     for index in range(depth):
         # enorm, hnorm, eh_proj (2d -> d), one decoder layer, shared_head.norm
-        unique += 3 * hidden + 2 * hidden * hidden + layer(layers + index).total
+        unique += 3 * hidden + 2 * hidden * hidden + layer(layers + index, kind).total
     return unique + depth * 2 * vocab * hidden, unique
+
+
+def _vision(config: dict, text_hidden: int) -> int | None:
+    """Llama 4's vision encoder and projector (transformers ``Llama4VisionModel`` and
+    ``Llama4MultiModalProjector``); 0 without a vision part, ``None`` for a vision part of
+    another family (not counted)."""
+    vision = config.get("vision_config")
+    if not isinstance(vision, dict):
+        return 0
+    if vision.get("model_type") != "llama4_vision_model":
+        return None
+    hidden = get_int(vision, "hidden_size")
+    intermediate = get_int(vision, "intermediate_size")
+    layers = get_int(vision, "num_hidden_layers", minimum=0, maximum=MAX_DIM)
+    patch = get_int(vision, "patch_size")
+    image = get_int(vision, "image_size")
+    channels = get_int(vision, "num_channels")
+    patches = (image // patch) ** 2 + 1
+    per_layer = 4 * (hidden * hidden + hidden) + 2 * hidden * intermediate + intermediate + (
+        hidden) + 4 * hidden
+    adapter = (intermediate * get_int(vision, "projector_input_dim")
+               + get_int(vision, "projector_output_dim") ** 2)
+    projector = get_int(vision, "vision_output_dim") * text_hidden + (
+        text_hidden if get_bool(vision, "multi_modal_projector_bias", False) else 0)
+    return (hidden + patches * hidden + channels * patch * patch * hidden + 4 * hidden
+            + layers * per_layer + adapter + projector)
 
 
 def _gpt3_size(config: dict) -> ModelSize:

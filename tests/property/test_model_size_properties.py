@@ -6,8 +6,9 @@ from hypothesis import assume, given, settings, strategies as st
 
 import dscalc
 
-BREAKDOWN = ("embedding_params", "lm_head_params", "attention_params", "dense_mlp_params",
-             "routed_expert_params", "shared_expert_params", "router_params", "norm_params")
+BREAKDOWN = ("embedding_params", "lm_head_params", "attention_params", "indexer_params",
+             "recurrent_params", "dense_mlp_params", "routed_expert_params",
+             "shared_expert_params", "router_params", "norm_params")
 
 
 @st.composite
@@ -60,12 +61,67 @@ def moe_configs(draw):
     return base
 
 
+@st.composite
+def hybrid_configs(draw):
+    """The families after MLA: gpt-oss windows, Llama 4 chunks, Gated DeltaNet and Mamba-2
+    hybrids, DSA."""
+    base = draw(dense_configs())
+    layers = base["num_hidden_layers"]
+    family = draw(st.sampled_from(["gpt_oss", "llama4_text", "qwen3_next", "nemotron_h",
+                                   "deepseek_v32"]))
+    experts = draw(st.integers(1, 16))
+    if family == "gpt_oss":
+        base.update(model_type=family, num_local_experts=experts,
+                    num_experts_per_tok=draw(st.integers(1, experts)),
+                    sliding_window=draw(st.integers(1, 512)))
+    elif family == "llama4_text":
+        base.update(model_type=family, num_local_experts=experts,
+                    num_experts_per_tok=draw(st.integers(1, experts)),
+                    interleave_moe_layer_step=draw(st.integers(1, 3)),
+                    intermediate_size_mlp=draw(st.integers(1, 256)),
+                    attention_chunk_size=draw(st.integers(1, 9000)))
+    elif family == "qwen3_next":
+        base.update(model_type=family, full_attention_interval=draw(st.integers(1, 4)),
+                    linear_num_key_heads=draw(st.integers(1, 4)),
+                    linear_num_value_heads=draw(st.integers(1, 8)),
+                    linear_key_head_dim=draw(st.integers(1, 32)),
+                    linear_value_head_dim=draw(st.integers(1, 32)),
+                    linear_conv_kernel_dim=draw(st.integers(1, 4)))
+    elif family == "nemotron_h":
+        base.update(model_type=family, hybrid_override_pattern="".join(
+            draw(st.lists(st.sampled_from("M*-"), min_size=layers, max_size=layers))),
+            mamba_num_heads=draw(st.integers(1, 8)), mamba_head_dim=draw(st.integers(1, 16)),
+            n_groups=draw(st.integers(1, 4)), ssm_state_size=draw(st.integers(1, 16)),
+            conv_kernel=draw(st.integers(1, 4)))
+    else:
+        base.update(model_type=family, n_routed_experts=experts,
+                    num_experts_per_tok=draw(st.integers(1, experts)), n_shared_experts=1,
+                    moe_intermediate_size=draw(st.integers(1, 64)), kv_lora_rank=16,
+                    q_lora_rank=draw(st.integers(1, 64)), qk_rope_head_dim=4,
+                    qk_nope_head_dim=8, v_head_dim=8, index_n_heads=draw(st.integers(1, 8)),
+                    index_head_dim=128, index_topk=draw(st.integers(1, 4096)))
+    return base
+
+
 def count(config):
     return dscalc.run("model-size", {"config": config})
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(dense_configs(), moe_configs()))
+@given(hybrid_configs(), st.integers(1, 10**6))
+def test_hybrid_families_add_up_and_their_flops_are_finite_and_non_negative(config, context):
+    result = dscalc.run("model-size", {"config": config, "context_length": context})
+    assert sum(result[name] for name in BREAKDOWN) == result["total_params"]
+    assert 0 < result["active_params"] <= result["total_params"]
+    assert result["attention_flops_per_token"] >= 0 and result["recurrent_flops_per_token"] >= 0
+    if config["model_type"] == "deepseek_v32":
+        assert result["indexer_params"] > 0
+    if config["model_type"] in ("qwen3_next", "nemotron_h") and result["recurrent_params"]:
+        assert result["recurrent_flops_per_token"] > 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(dense_configs(), moe_configs(), hybrid_configs()))
 def test_the_breakdown_adds_up_and_active_never_exceeds_total(config):
     result = count(config)
     assert sum(result[name] for name in BREAKDOWN) == result["total_params"]

@@ -80,6 +80,33 @@ PUBLISHED = [
     ("qwen3-235b-a22b", "active_params", billions(22), "arXiv:2505.09388 Sec. 2"),
     # Qwen3-8B model card: "Number of Parameters: 8.2B".
     ("qwen3-8b", "total_params", billions(8.2), "Qwen3-8B model card"),
+    # openai/gpt-oss README: "117B parameters with 5.1B active parameters" (120b), "21B
+    # parameters with 3.6B active parameters" (20b). OpenAI's active figures leave out the input
+    # embedding (the vendors' way gives 5.71B and 4.19B): they are the weights multiplied.
+    ("gpt-oss-120b", "total_params", billions(117), "gpt-oss README"),
+    ("gpt-oss-120b", "matmul_params_per_token", billions(5.1), "gpt-oss README"),
+    ("gpt-oss-20b", "total_params", billions(21), "gpt-oss README"),
+    ("gpt-oss-20b", "matmul_params_per_token", billions(3.6), "gpt-oss README"),
+    # meta-llama/llama-models models/llama4/MODEL_CARD.md: "17B (Activated) 109B (Total)" (Scout),
+    # "17B (Activated) 400B (Total)" (Maverick). The totals include the vision encoder; the
+    # active figures are the vendors' way (16.1B without the embedding would not round to 17B).
+    ("llama-4-scout-17b-16e", "total_params_with_vision", billions(109), "Llama 4 model card"),
+    ("llama-4-scout-17b-16e", "active_params", billions(17), "Llama 4 model card"),
+    ("llama-4-maverick-17b-128e", "total_params_with_vision", billions(400), "Llama 4 model card"),
+    ("llama-4-maverick-17b-128e", "active_params", billions(17), "Llama 4 model card"),
+    # DeepSeek-V3.2-Exp paper: "the only architectural modification ... is the introduction of
+    # DeepSeek Sparse Attention" on V3.1-Terminus (671B, as V3).
+    ("deepseek-v3.2", "total_params", billions(671), "V3.2-Exp paper (V3 + DSA)"),
+    # MoonshotAI/Kimi-K2 README: "32 billion activated parameters and 1 trillion total"; the 32B
+    # matches the count without the input embedding (31.7B), not the vendors' way (32.9B).
+    ("kimi-k2-instruct", "total_params", 10**12, "Kimi-K2 README"),
+    ("kimi-k2-instruct", "matmul_params_per_token", billions(32), "Kimi-K2 README"),
+    # NVIDIA NeMo user guide: "The Nemotron-H family includes models of 8B, 47B, and 56B".
+    ("nemotron-h-56b-base-8k", "total_params", billions(56), "NeMo user guide"),
+    # QwenLM/Qwen3.5 README: "a 397B-A17B MoE model" (name label; language model only).
+    ("qwen3.5-397b-a17b", "total_params", billions(397), "Qwen3.5 README"),
+    ("qwen3.5-397b-a17b", "active_params", billions(17), "Qwen3.5 README"),
+    ("qwen3-next-80b-a3b", "total_params", billions(80), "Qwen3.5 README (Qwen3-Next-80B-A3B)"),
 ]
 
 
@@ -150,7 +177,26 @@ def test_qwen2_5_72b_matches_the_safetensors_count_exactly():
 # The data/ records keep their own copies of published figures; they must agree with the
 # computation too, each under the convention its publisher uses. Known exceptions, each tested
 # by name above:
+def matmul_agrees(computed, value, result):
+    return agrees(result["matmul_params_per_token"], value)
+
+
+def with_vision_agrees(computed, value, result):
+    return agrees(result["total_params_with_vision"], value)
+
+
 RECORD_EXCEPTIONS = {
+    # OpenAI and Moonshot quote the weights multiplied per token (no input embedding).
+    ("gpt-oss-120b", "active_params"): matmul_agrees,
+    ("gpt-oss-20b", "active_params"): matmul_agrees,
+    ("kimi-k2-instruct", "active_params"): matmul_agrees,
+    # Meta's totals include the vision encoder.
+    ("llama-4-scout-17b-16e", "total_params"): with_vision_agrees,
+    ("llama-4-maverick-17b-128e", "total_params"): with_vision_agrees,
+    # "A3B" is a name label: 3.88B counted the vendors' way, 3.56B without the input embedding;
+    # both round down to it, neither rounds to it.
+    ("qwen3-next-80b-a3b", "active_params"): lambda computed, value, result: (
+        int(computed // B) * B == value and int(result["matmul_params_per_token"] // B) * B == value),
     # The record quotes the Qwen3 report's comparison table, which names the model by its size
     # class ("72B"); the exact count (card: 72.7B) rounds down to it.
     ("qwen2.5-72b", "total_params"): lambda computed, value, result: int(computed // B) * B == value,
@@ -458,14 +504,25 @@ def test_mtp_outside_deepseek_layout_is_refused():
     assert "num_nextn_predict_layers" in error.message_en
 
 
-def test_linear_attention_layer_types_are_refused():
+def test_a_linear_attention_layer_without_its_sizes_is_refused_by_naming_the_key():
     error = error_of(dict(TINY_LLAMA, layer_types=["full_attention", "linear_attention"]))
-    assert "layer_types" in error.message_en
+    assert "linear_num_key_heads" in error.message_en and "linear_num_key_heads" in error.message_ja
 
 
-def test_sliding_window_layer_types_are_fine():
-    assert counted(dict(TINY_LLAMA, layer_types=["sliding_attention", "full_attention"]))[
-        "total_params"] == 1160
+@pytest.mark.parametrize("layer_type", ["conv", "hybrid", "heavily_compressed_attention", 3])
+def test_an_unknown_layer_type_is_refused_by_naming_layer_types(layer_type):
+    error = error_of(dict(TINY_LLAMA, layer_types=["full_attention", layer_type]))
+    assert "layer_types" in error.message_en and "layer_types" in error.message_ja
+
+
+def test_layer_types_must_list_every_layer():
+    assert "layer_types" in error_of(dict(TINY_LLAMA, layer_types=["full_attention"])).message_en
+
+
+def test_sliding_window_layers_have_the_same_parameters():
+    config = dict(TINY_LLAMA, layer_types=["sliding_attention", "full_attention"], sliding_window=4)
+    assert counted(config)["total_params"] == 1160
+    assert "sliding_window" in error_of(dict(config, sliding_window=None)).message_en
 
 
 @pytest.mark.parametrize("key", ["hidden_size", "vocab_size", "num_hidden_layers",
@@ -503,3 +560,116 @@ def test_formula_lines_bind_the_values_and_carry_no_cjk():
         assert any("671{,}026{,}419{,}200" in line for line in answer["formula"])
         assert not any(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", line)
                        for line in answer["formula"])
+
+
+# --------------------------------------------------------------------------- attention after MLA
+
+def test_deepseek_v32_is_v3_plus_the_lightning_indexer_in_every_layer():
+    """DeepSeek-V3.2-Exp inference/model.py, class Indexer: wq_b 1536 × (64 × 128), wk 7168 × 128,
+    k_norm (LayerNorm, weight and bias) 2 × 128, weights_proj 7168 × 64; no biases."""
+    per_layer = 1536 * 64 * 128 + 7168 * 128 + 2 * 128 + 7168 * 64
+    v32, v3 = size("deepseek-v3.2"), size("deepseek-v3")
+    assert v32["indexer_params"] == 61 * per_layer == 851_524_864
+    assert v32["total_params"] - v3["total_params"] == v32["indexer_params"]
+    # the indexer is not routed: every token uses it
+    assert v32["active_params"] - v3["active_params"] == v32["indexer_params"]
+    # the MTP layer has an indexer too
+    assert v32["mtp_params"] - v3["mtp_params"] == per_layer
+
+
+TINY_GPT_OSS = {"model_type": "gpt_oss", "num_hidden_layers": 2, "hidden_size": 8,
+                "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4,
+                "intermediate_size": 6, "num_local_experts": 3, "num_experts_per_tok": 2,
+                "vocab_size": 10, "sliding_window": 4, "tie_word_embeddings": False}
+
+
+def test_a_tiny_gpt_oss_counted_by_hand():
+    result = counted(TINY_GPT_OSS)
+    # attention per layer: q 8×8+8, k 8×4+4, v 8×4+4, o 8×8+8 (biases by default) + 2 sinks
+    assert result["attention_params"] == 2 * (72 + 36 + 36 + 72 + 2)
+    # each expert: gate_up 8×12 + 12, down 6×8 + 8; router 3×8 + 3
+    expert = 8 * 12 + 12 + 6 * 8 + 8
+    assert result["routed_expert_params"] == 2 * 3 * expert
+    assert result["active_routed_expert_params"] == 2 * 2 * expert
+    assert result["router_params"] == 2 * (3 * 8 + 3)
+    assert result["layer_mix"] == "1 full_attention + 1 sliding_attention (W = 4)"
+
+
+def test_gpt_oss_without_attention_biases():
+    plain = counted(dict(TINY_GPT_OSS, attention_bias=False))["attention_params"]
+    assert plain == 2 * (64 + 32 + 32 + 64 + 2)
+
+
+def test_nemotron_h_blocks_hold_one_mixer_each():
+    config = {"model_type": "nemotron_h", "num_hidden_layers": 3, "hidden_size": 8,
+              "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4,
+              "intermediate_size": 12, "vocab_size": 10, "hybrid_override_pattern": "M*-",
+              "mamba_num_heads": 2, "mamba_head_dim": 4, "n_groups": 1, "ssm_state_size": 3,
+              "conv_kernel": 4, "tie_word_embeddings": False}
+    result = counted(config)
+    inner, conv = 2 * 4, 2 * 4 + 2 * 1 * 3
+    mamba = 8 * (inner + conv + 2) + conv * 4 + conv + 3 * 2 + inner + inner * 8
+    assert result["recurrent_params"] == mamba
+    assert result["attention_params"] == 8 * 8 + 8 * 4 + 8 * 4 + 8 * 8
+    assert result["dense_mlp_params"] == 2 * 8 * 12  # ReLU²: up and down, no gate
+    assert result["norm_params"] == 3 * 8 + 8  # one norm per block, and the final one
+    assert result["layer_mix"] == "1 full_attention + 1 mamba2 + 1 mlp"
+
+
+def test_gated_deltanet_mixer_counted_by_hand():
+    config = {"model_type": "qwen3_next", "num_hidden_layers": 2, "hidden_size": 8,
+              "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 4,
+              "intermediate_size": 6, "vocab_size": 10, "full_attention_interval": 2,
+              "linear_num_key_heads": 1, "linear_num_value_heads": 2, "linear_key_head_dim": 3,
+              "linear_value_head_dim": 5, "linear_conv_kernel_dim": 4,
+              "tie_word_embeddings": False}
+    result = counted(config)
+    key, value = 3, 10
+    conv = 2 * key + value
+    assert result["recurrent_params"] == (8 * (2 * key + 2 * value + 2 * 2) + conv * 4 + 2 * 2
+                                          + 5 + value * 8)
+    # the one full layer: q projects 2 × n_h d_h (half of it the output gate)
+    assert result["attention_params"] == 8 * 16 + 8 * 4 + 8 * 4 + 8 * 8
+
+
+def test_llama_4_counts_its_vision_encoder_apart():
+    result = size("llama-4-scout-17b-16e")
+    # transformers 5.24 on the meta device: vision_model 850,960,896 + projector 20,971,520
+    assert result["vision_params"] == 871_932_416
+    assert result["total_params_with_vision"] == result["total_params"] + 871_932_416
+
+
+def test_llama_4_maverick_interleaves_moe_and_dense_layers():
+    assert size("llama-4-maverick-17b-128e")["num_moe_layers"] == 24
+    assert size("llama-4-scout-17b-16e")["num_moe_layers"] == 48
+
+
+def test_qwen35_declares_an_mtp_layer_that_is_not_counted_and_says_so():
+    from dscalc import web
+    result = size("qwen3.5-397b-a17b")
+    assert result["mtp_params"] is None and result["total_params_with_mtp"] is None
+    assert result["vision_params"] is None
+    notes = " ".join(web.evaluate("model-size", {"model": "qwen3.5-397b-a17b"}, "en")["notes"])
+    assert "MTP" in notes and "vision encoder" in notes
+
+
+def test_attention_flops_follow_what_each_layer_sees():
+    context = 131_072
+    per_token = 2 * 128 * (192 + 128)
+    v32 = size("deepseek-v3.2", context_length=context)
+    assert v32["attention_flops_per_token"] == 61 * (2048 * per_token + 2 * context * 64 * 128)
+    oss = size("gpt-oss-120b", context_length=context)
+    assert oss["attention_flops_per_token"] == 2 * 64 * 128 * (18 * context + 18 * 127)
+
+
+def test_dsa_cuts_attention_flops_only_past_its_top_k():
+    for context, fewer in ((1024, False), (131_072, True)):
+        v3 = size("deepseek-v3", context_length=context)["attention_flops_per_token"]
+        v32 = size("deepseek-v3.2", context_length=context)["attention_flops_per_token"]
+        assert (v32 < v3) is fewer
+
+
+def test_recurrent_flops_are_four_per_state_element():
+    assert size("qwen3-next-80b-a3b")["recurrent_flops_per_token"] == 4 * 36 * 32 * 128 * 128
+    assert size("nemotron-h-56b-base-8k")["recurrent_flops_per_token"] == 4 * 54 * 256 * 64 * 256
+    assert size("deepseek-v3")["recurrent_flops_per_token"] == 0

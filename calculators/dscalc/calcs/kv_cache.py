@@ -1,35 +1,53 @@
-"""KV-cache size of a decoder-only transformer.
+"""KV cache of a decoder, layer by layer, as the reference implementation stores it.
 
-Bytes cached per token = layers × elements cached per token per layer × bytes per element,
-where a layer caches ``2 × n_kv_heads × head_dim`` elements (MHA/GQA/MQA) or
-``kv_lora_rank + qk_rope_head_dim`` elements (MLA). The whole cache is that times the context
-length times the batch size. With BF16 this reproduces Table 1 of "Insights into DeepSeek-V3"
-(ISCA 2025, arXiv:2505.09343): DeepSeek-V3 70,272 B, Qwen2.5-72B 327,680 B,
-LLaMA-3.1-405B 516,096 B per token.
+Every layer keeps one of four things (``dscalc.configs.read_layout`` reads which from the config):
 
-Comparison: for the same layers ``L``, query heads ``n_h``, per-head dimension ``d_h`` and data
-type, the bytes per token of three hypothetical attention layouts (DeepSeek-V2 report,
-arXiv:2405.04434, Table 1):
+- **a growing cache** (full attention): ``E = 2 n_kv d_h b`` bytes per token (MHA/GQA/MQA) or
+  ``E = (d_c + d_h^R) b`` (MLA), for every one of the ``T`` tokens;
+- **a window** (sliding or chunked attention): ``min(T, W − 1)`` tokens of ``E`` bytes — what
+  transformers' ``DynamicSlidingWindowLayer`` keeps (the new token's own key and value are
+  added before attending, so a query still sees ``W`` tokens). Llama 4's chunked layers use the
+  same class with ``W = attention_chunk_size``: the figure is the most a chunk ever needs (an
+  exact chunked cache would keep ``T mod C`` tokens);
+- **a fixed-size state** (Gated DeltaNet, Mamba-2): a convolution state of
+  ``channels × K`` values in the model's data type (transformers keeps all ``K`` columns) and a
+  recurrent state of ``H d_k d_v`` (or ``H d N``) values in FP32;
+- **DSA** (DeepSeek-V3.2): the MLA latent and RoPE key in the cache data type plus one indexer
+  key of ``d_I`` values per token, which DeepSeek's ``inference/model.py`` stores as FP8 with one
+  FP32 scale per 128 values (``d_I + 4 d_I / 128`` bytes; transformers keeps it in the model's
+  data type instead: the ``cache_dtype`` choice).
 
-- MHA: ``L × 2 × n_h × d_h × b`` (every head caches its own key and value);
-- GQA: ``L × 2 × n_g × d_h × b`` with ``n_g`` = ``gqa_groups`` KV heads (at most ``n_h``);
-- MLA: ``L × (d_c + d_h^R) × b`` with ``d_c`` = ``mla_latent_dim``, ``d_h^R`` = ``mla_rope_dim``.
+``bytes_per_token`` is the part that grows with every token (full and DSA layers); the window
+and state part is bounded. ``total_bytes = (bytes_per_token × T + bounded) × N``. With BF16 this
+reproduces Table 1 of "Insights into DeepSeek-V3" (ISCA 2025, arXiv:2505.09343): DeepSeek-V3
+70,272 B, Qwen2.5-72B 327,680 B, LLaMA-3.1-405B 516,096 B per token.
 
-For an MLA model ``d_h`` is the per-head dimension of the report (``qk_nope_head_dim``, 128 for
-DeepSeek-V2/V3), not the 192-wide query/key head that includes the RoPE part; when it is not
-known (individual values without a config and no ``head_dim``) the MHA and GQA variants are
-``None``. The chart plots all four caches (GB, for the chosen batch size) against context
-length from 1K to 1M tokens on log-log axes: each line is straight, and the vertical gap between
-two lines is their ratio.
+``bytes_read_per_decode_step``: what generating one token reads from the cache of every
+sequence — all ``T`` entries of a full layer, the window of a sliding layer, the state of a
+recurrent layer, and for DSA the indexer keys of all ``T`` tokens plus the ``min(T, k)`` selected
+latents (what DeepSeek's sparse decoding kernel, FlashMLA, reads; the reference code's decode
+path computes dense scores over every cached latent and masks them).
+
+Comparison: for the same attention layers ``L_a``, query heads ``n_h``, per-head dimension ``d_h``
+and data type, the bytes per token of three hypothetical layouts (DeepSeek-V2 report,
+arXiv:2405.04434, Table 1), every attention layer global: MHA ``L_a × 2 n_h d_h b``, GQA
+``L_a × 2 n_g d_h b`` and MLA ``L_a × (d_c + d_h^R) b``. For an MLA model ``d_h`` is the report's
+per-head dimension (``qk_nope_head_dim``); when it is not known the MHA and GQA variants are
+``None``.
 """
 
 from __future__ import annotations
 
-from .. import inputs
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import data, inputs
 from ..charts import LineChart, Marker, Series
-from ..configs import Attention, get_int, language_model_config, read_attention
+from ..configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
+                       SOFTMAX_KINDS, Attention, Indexer, Layout, get_int, language_model_config,
+                       read_layout)
 from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Field, Output
+from ..schema import Calculator, ChartSlot, Choice, Field, Output
 from ..text import Text
 from ..units import format_bytes, latex_int
 
@@ -37,15 +55,125 @@ from ..units import format_bytes, latex_int
 OVERRIDE_FIELDS = ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
                    "kv_lora_rank", "qk_rope_head_dim")
 
+#: How DSA's indexer keys are stored: DeepSeek's reference code (FP8 values and one FP32 scale
+#: per 128), or in the cache's own data type (transformers 5.24).
+FP8_SCALED = "fp8_scaled"
+CACHE_DTYPE = "cache_dtype"
+INDEXER_FORMATS = (FP8_SCALED, CACHE_DTYPE)
+
 #: Context lengths plotted: 1K (2**10) to 1M (2**20) tokens.
 CHART_CONTEXTS = tuple(2**power for power in range(10, 21))
 CHART_TICKS = ((2**10, "1K"), (2**12, "4K"), (2**14, "16K"), (2**16, "64K"), (2**18, "256K"),
                (2**20, "1M"))
 
+#: The designs drawn side by side: MLA, MLA + DSA, sliding window, chunked, Gated DeltaNet
+#: hybrid, and a dense GQA model (presets from data/models).
+DESIGN_MODELS = ("deepseek-v3", "deepseek-v3.2", "gpt-oss-120b", "llama-4-maverick-17b-128e",
+                 "qwen3.5-397b-a17b", "qwen2.5-72b")
 
-def kv_cache_bytes_per_token(attention: Attention, bytes_per_element: int) -> int:
-    """Bytes of KV cache one token occupies across all layers."""
-    return attention.num_layers * attention.cached_elements_per_token_per_layer * bytes_per_element
+
+# --------------------------------------------------------------------------- arithmetic
+
+def attention_bytes_per_token(attention: Attention, bytes_per_element: int) -> int:
+    """``E``: bytes one token occupies in one attention layer (key and value, or MLA latent)."""
+    return attention.cached_elements_per_token_per_layer * bytes_per_element
+
+
+def indexer_bytes_per_token(indexer: Indexer, indexer_format: str, bytes_per_element: int) -> int:
+    """Bytes of one DSA indexer key: ``d_I`` FP8 values and ``d_I / 128`` FP32 scales
+    (DeepSeek's ``inference/model.py``, lines 448-449), or ``d_I`` values of the cache type."""
+    if indexer_format == CACHE_DTYPE:
+        return indexer.head_dim * bytes_per_element
+    if indexer.head_dim % INDEXER_SCALE_BLOCK:
+        raise ValidationError(
+            "indexer_cache",
+            f"DeepSeek の FP8 形式は index_head_dim が {INDEXER_SCALE_BLOCK} の倍数のときだけ使えます"
+            "（この config では「キャッシュと同じ数値型」を選んでください）。",
+            f"DeepSeek's FP8 format needs index_head_dim to be a multiple of "
+            f"{INDEXER_SCALE_BLOCK} (choose “same type as the cache” for this config).")
+    return indexer.head_dim + (indexer.head_dim // INDEXER_SCALE_BLOCK) * 4
+
+
+def kv_cache_bytes_per_token(attention: Attention, bytes_per_element: int,
+                             indexer_format: str = FP8_SCALED) -> int:
+    """Bytes the cache grows by with every token, over all layers: the full-attention (and DSA)
+    layers only; windows and recurrent states do not grow (see ``cache_size``)."""
+    per_layer = attention_bytes_per_token(attention, bytes_per_element)
+    if attention.indexer is not None:
+        per_layer += indexer_bytes_per_token(attention.indexer, indexer_format, bytes_per_element)
+    return attention.layers_growing * per_layer
+
+
+def recurrent_state_bytes(layout: Layout) -> tuple[int, int]:
+    """Bytes of one recurrent layer's (convolution state, recurrent state), per sequence."""
+    mixer = layout.linear or layout.mamba
+    if mixer is None:
+        return 0, 0
+    return (mixer.conv_channels * mixer.conv_kernel * layout.conv_bytes,
+            mixer.state_elements * layout.state_bytes)
+
+
+@dataclass(frozen=True)
+class CacheSize:
+    """One layout's cache at context ``T`` for ``N`` sequences (bytes). ``bytes_per_token`` is per
+    sequence; every other figure is for the whole batch."""
+
+    bytes_per_token: int
+    growing_bytes: int
+    window_bytes: int
+    state_bytes: int
+    bytes_read_per_decode_step: int
+    window_tokens: int
+    indexer_bytes_per_token: int
+
+    @property
+    def bounded_bytes(self) -> int:
+        return self.window_bytes + self.state_bytes
+
+    @property
+    def total_bytes(self) -> int:
+        return self.growing_bytes + self.bounded_bytes
+
+
+def window_tokens(layout: Layout, kind: str, context_length: int) -> int:
+    """Tokens a sliding or chunked layer keeps: ``min(T, W − 1)`` (transformers)."""
+    size = layout.window if kind == SLIDING else layout.chunk
+    return min(context_length, size - 1)
+
+
+def cache_size(layout: Layout, context_length: int, bytes_per_element: int,
+               batch_size: int = 1, indexer_format: str = FP8_SCALED) -> CacheSize:
+    """The cache of ``batch_size`` sequences of ``context_length`` tokens, and what one decode
+    step reads from it (see the module docstring)."""
+    attention = layout.attention
+    entry = attention_bytes_per_token(attention, bytes_per_element)
+    index = (indexer_bytes_per_token(layout.indexer, indexer_format, bytes_per_element)
+             if layout.indexer is not None else 0)
+    full, indexed = layout.count(FULL), layout.count(INDEXED)
+    per_token = full * entry + indexed * (entry + index)
+    windows = kept = 0
+    for kind in (SLIDING, CHUNKED):
+        layers = layout.count(kind)
+        if layers:
+            kept = window_tokens(layout, kind, context_length)
+            windows += layers * kept * entry
+    conv, state = recurrent_state_bytes(layout)
+    states = (layout.count(LINEAR) + layout.count(MAMBA)) * (conv + state)
+    selected = min(context_length, layout.indexer.topk) if layout.indexer is not None else 0
+    read = (full * entry * context_length
+            + indexed * (index * context_length + entry * selected) + windows + states)
+    return CacheSize(bytes_per_token=per_token,
+                     growing_bytes=per_token * context_length * batch_size,
+                     window_bytes=windows * batch_size, state_bytes=states * batch_size,
+                     bytes_read_per_decode_step=read * batch_size, window_tokens=kept,
+                     indexer_bytes_per_token=index)
+
+
+def cache_for_config(config: dict, context_length: int, kv_dtype: str = "bf16",
+                     batch_size: int = 1, indexer_format: str = FP8_SCALED) -> CacheSize:
+    """``cache_size`` straight from a config (for other calculators: memory, roofline)."""
+    return cache_size(read_layout(config), context_length, inputs.BYTES_PER_ELEMENT[kv_dtype],
+                      batch_size, indexer_format)
 
 
 def variant_bytes_per_token(kind: str, *, num_layers: int, num_heads: int, head_dim: int | None,
@@ -88,31 +216,57 @@ def compute(values: dict) -> dict:
     overrides = {name: values[name] for name in OVERRIDE_FIELDS}
     if not config:
         _require_fields(overrides)
-    attention = read_attention(config, overrides)
+    layout = read_layout(config, overrides)
+    attention = layout.attention
     width = inputs.BYTES_PER_ELEMENT[values["kv_dtype"]]
-    per_token = kv_cache_bytes_per_token(attention, width)
+    context, batch = values["context_length"], values["batch_size"]
+    size = cache_size(layout, context, width, batch, values["indexer_cache"])
     head_dim = comparison_head_dim(attention, config, values["head_dim"])
     groups = min(values["gqa_groups"], attention.num_heads)
-    shape = {"num_layers": attention.num_layers, "num_heads": attention.num_heads,
+    attention_layers = sum(layout.count(kind) for kind in SOFTMAX_KINDS)
+    shape = {"num_layers": attention_layers, "num_heads": attention.num_heads,
              "head_dim": head_dim, "bytes_per_element": width, "gqa_groups": groups,
              "mla_latent_dim": values["mla_latent_dim"], "mla_rope_dim": values["mla_rope_dim"]}
     mla = attention.mla
+    conv, state = recurrent_state_bytes(layout)
+    counts = {kind: layout.count(kind) for kind in dict.fromkeys(layout.kinds)}
     return {
         "model_name": inputs.model_name(values["model"], values["config"]),
         "config_source": origin,
         "attention_kind": attention.kind,
+        "design": layout.design,
+        "layer_mix": layout.mix,
+        "layer_counts": counts,
         "num_layers": attention.num_layers,
+        "attention_layers": attention_layers,
+        "growing_layers": attention.layers_growing,
         "num_heads": attention.num_heads,
         "num_kv_heads": attention.num_kv_heads,
         "head_dim": attention.head_dim,
         "kv_lora_rank": mla.kv_lora_rank if mla else None,
         "qk_rope_head_dim": mla.rope_dim if mla else None,
+        "sliding_window": layout.window,
+        "attention_chunk_size": layout.chunk,
+        "window_tokens_kept": size.window_tokens,
+        "index_head_dim": layout.indexer.head_dim if layout.indexer else None,
+        "index_topk": layout.indexer.topk if layout.indexer else None,
+        "indexer_bytes_per_token_per_layer": size.indexer_bytes_per_token,
+        "conv_state_bytes_per_layer": conv,
+        "recurrent_state_bytes_per_layer": state,
+        "conv_state_bytes_per_element": layout.conv_bytes,
+        "recurrent_state_bytes_per_element": layout.state_bytes,
+        "model_dtype_stated": layout.dtype_stated,
         "comparison_head_dim": head_dim,
         "comparison_gqa_groups": groups,
         "cached_elements_per_token_per_layer": attention.cached_elements_per_token_per_layer,
         "bytes_per_element": width,
-        "bytes_per_token": per_token,
-        "total_bytes": per_token * values["context_length"] * values["batch_size"],
+        "bytes_per_token": size.bytes_per_token,
+        "growing_bytes": size.growing_bytes,
+        "window_bytes": size.window_bytes,
+        "state_bytes": size.state_bytes,
+        "bounded_bytes": size.bounded_bytes,
+        "total_bytes": size.total_bytes,
+        "bytes_read_per_decode_step": size.bytes_read_per_decode_step,
         "bytes_per_token_mha": variant_bytes_per_token("MHA", **shape),
         "bytes_per_token_gqa": variant_bytes_per_token("GQA", **shape),
         "bytes_per_token_mla": variant_bytes_per_token("MLA", **shape),
@@ -121,54 +275,169 @@ def compute(values: dict) -> dict:
 
 # --------------------------------------------------------------------------- presentation
 
+def _i(value: int) -> str:
+    return latex_int(value)
+
+
 def formula(values: dict, out: dict) -> list[str]:
-    layers = latex_int(out["num_layers"])
-    width = latex_int(out["bytes_per_element"])
-    per_token = latex_int(out["bytes_per_token"])
+    width = _i(out["bytes_per_element"])
+    counts = out["layer_counts"]
+    context, batch = values["context_length"], values["batch_size"]
+    entry = out["cached_elements_per_token_per_layer"] * out["bytes_per_element"]
     if out["attention_kind"] == "MLA":
-        line = (rf"M_{{\text{{token}}}} = L\,(d_c + d_h^R)\,b = {layers} \times "
-                rf"({latex_int(out['kv_lora_rank'])} + {latex_int(out['qk_rope_head_dim'])})"
-                rf" \times {width} = {per_token}\ \text{{B}}")
+        element = (rf"E = (d_c + d_h^R)\,b = ({_i(out['kv_lora_rank'])} + "
+                   rf"{_i(out['qk_rope_head_dim'])}) \times {width} = {_i(entry)}\ \text{{B}}")
     else:
-        line = (rf"M_{{\text{{token}}}} = L \cdot 2\,n_{{kv}}\,d_h\,b = {layers} \times 2 \times "
-                rf"{latex_int(out['num_kv_heads'])} \times {latex_int(out['head_dim'])}"
-                rf" \times {width} = {per_token}\ \text{{B}}")
-    lines = [line,
-             rf"M = M_{{\text{{token}}}}\,T\,N = {per_token} \times "
-             rf"{latex_int(values['context_length'])} \times {latex_int(values['batch_size'])}"
-             rf" = {latex_int(out['total_bytes'])}\ \text{{B}}"]
+        element = (rf"E = 2\,n_{{kv}}\,d_h\,b = 2 \times {_i(out['num_kv_heads'])} \times "
+                   rf"{_i(out['head_dim'])} \times {width} = {_i(entry)}\ \text{{B}}")
+    lines = [element]
+    full, indexed = counts.get(FULL, 0), counts.get(INDEXED, 0)
+    index = out["indexer_bytes_per_token_per_layer"]
+    if indexed:
+        if values["indexer_cache"] == FP8_SCALED:
+            lines.append(rf"E_I = d_I \cdot 1 + \tfrac{{d_I}}{{128}} \cdot 4 = "
+                         rf"{_i(out['index_head_dim'])} + {_i(out['index_head_dim'] // 128)}"
+                         rf" \times 4 = {_i(index)}\ \text{{B}}")
+        else:
+            lines.append(rf"E_I = d_I\,b = {_i(out['index_head_dim'])} \times {width} = "
+                         rf"{_i(index)}\ \text{{B}}")
+        lines.append(rf"M_{{\text{{token}}}} = L\,(E + E_I) = {_i(indexed)} \times ({_i(entry)} + "
+                     rf"{_i(index)}) = {_i(out['bytes_per_token'])}\ \text{{B}}")
+    else:
+        lines.append(rf"M_{{\text{{token}}}} = L_{{\text{{full}}}}\,E = {_i(full)} \times "
+                     rf"{_i(entry)} = {_i(out['bytes_per_token'])}\ \text{{B}}")
+    bounded_terms = []
+    for kind, symbol in ((SLIDING, "W"), (CHUNKED, "C")):
+        layers = counts.get(kind, 0)
+        if layers:
+            size = out["sliding_window"] if kind == SLIDING else out["attention_chunk_size"]
+            lines.append(rf"M_{{{symbol}}} = L_{{{symbol}}}\,\min(T, {symbol} - 1)\,E = "
+                         rf"{_i(layers)} \times \min({_i(context)}, {_i(size - 1)}) \times "
+                         rf"{_i(entry)} = {_i(layers * out['window_tokens_kept'] * entry)}"
+                         rf"\ \text{{B}}")
+            bounded_terms.append(f"M_{{{symbol}}}")
+    recurrent = counts.get(LINEAR, 0) + counts.get(MAMBA, 0)
+    if recurrent:
+        per_layer = out["conv_state_bytes_per_layer"] + out["recurrent_state_bytes_per_layer"]
+        lines.append(rf"M_S = L_S\,(S_{{\text{{conv}}}} + S_{{\text{{rec}}}}) = {_i(recurrent)}"
+                     rf" \times ({_i(out['conv_state_bytes_per_layer'])} + "
+                     rf"{_i(out['recurrent_state_bytes_per_layer'])}) = "
+                     rf"{_i(recurrent * per_layer)}\ \text{{B}}")
+        bounded_terms.append("M_S")
+    bounded = " + ".join(bounded_terms)
+    lines.append(rf"M = (M_{{\text{{token}}}}\,T{' + ' + bounded if bounded else ''})\,N = "
+                 rf"{_i(out['total_bytes'])}\ \text{{B}}")
+    if indexed:
+        lines.append(rf"R = L\,(T\,E_I + \min(T, k)\,E)\,N = {_i(indexed)} \times "
+                     rf"({_i(context)} \times {_i(index)} + {_i(min(context, out['index_topk']))}"
+                     rf" \times {_i(entry)}) \times {_i(batch)} = "
+                     rf"{_i(out['bytes_read_per_decode_step'])}\ \text{{B}}")
+    else:
+        lines.append(rf"R = (L_{{\text{{full}}}}\,T\,E{' + ' + bounded if bounded else ''})\,N = "
+                     rf"{_i(out['bytes_read_per_decode_step'])}\ \text{{B}}")
+    layers = _i(out["attention_layers"])
     if out["comparison_head_dim"] is not None:
-        head = latex_int(out["comparison_head_dim"])
-        lines.append(rf"M^{{\text{{MHA}}}}_{{\text{{token}}}} = L \cdot 2\,n_h\,d_h\,b = {layers}"
-                     rf" \times 2 \times {latex_int(out['num_heads'])} \times {head} \times {width}"
-                     rf" = {latex_int(out['bytes_per_token_mha'])}\ \text{{B}}")
-        lines.append(rf"M^{{\text{{GQA}}}}_{{\text{{token}}}} = L \cdot 2\,n_g\,d_h\,b = {layers}"
-                     rf" \times 2 \times {latex_int(out['comparison_gqa_groups'])} \times {head}"
-                     rf" \times {width} = {latex_int(out['bytes_per_token_gqa'])}\ \text{{B}}")
-    lines.append(rf"M^{{\text{{MLA}}}}_{{\text{{token}}}} = L\,(d_c + d_h^R)\,b = {layers} \times "
-                 rf"({latex_int(values['mla_latent_dim'])} + {latex_int(values['mla_rope_dim'])})"
-                 rf" \times {width} = {latex_int(out['bytes_per_token_mla'])}\ \text{{B}}")
+        head = _i(out["comparison_head_dim"])
+        lines.append(rf"M^{{\text{{MHA}}}}_{{\text{{token}}}} = L_a \cdot 2\,n_h\,d_h\,b = {layers}"
+                     rf" \times 2 \times {_i(out['num_heads'])} \times {head} \times {width}"
+                     rf" = {_i(out['bytes_per_token_mha'])}\ \text{{B}}")
+        lines.append(rf"M^{{\text{{GQA}}}}_{{\text{{token}}}} = L_a \cdot 2\,n_g\,d_h\,b = {layers}"
+                     rf" \times 2 \times {_i(out['comparison_gqa_groups'])} \times {head}"
+                     rf" \times {width} = {_i(out['bytes_per_token_gqa'])}\ \text{{B}}")
+    lines.append(rf"M^{{\text{{MLA}}}}_{{\text{{token}}}} = L_a\,(d_c + d_h^R)\,b = {layers} \times "
+                 rf"({_i(values['mla_latent_dim'])} + {_i(values['mla_rope_dim'])})"
+                 rf" \times {width} = {_i(out['bytes_per_token_mla'])}\ \text{{B}}")
     return lines
 
 
+def notes(values: dict, out: dict) -> list[Text]:
+    found = []
+    counts = out["layer_counts"]
+    if counts.get(SLIDING):
+        found.append(Text(
+            "スライディング層は transformers の DynamicCache と同じく直近 W − 1 = {kept:,} トークンだけを"
+            "保持するとして数えています（新しいトークンのキーとバリューを足してから注意するので、"
+            "各クエリは W トークンを見ます）。StaticCache は W 個の枠を確保し、OpenAI の Triton 参照実装は"
+            "全層に全文脈分のキャッシュを確保します。",
+            "Sliding layers are counted as transformers’ DynamicCache keeps them: the last "
+            "W − 1 = {kept:,} tokens (the new token’s key and value are added before attending, "
+            "so every query still sees W tokens). StaticCache reserves W slots, and OpenAI’s "
+            "Triton reference allocates a full-context cache in every layer.").format(
+                kept=out["sliding_window"] - 1))
+    if counts.get(CHUNKED):
+        found.append(Text(
+            "チャンク層は transformers と同じく最大 C − 1 = {kept:,} トークンを保持・読み出すとして数えています。"
+            "チャンク境界を正確に扱う実装なら T mod C トークンで足り、平均ではその約半分です。",
+            "Chunked layers are counted as transformers keeps and reads them: up to "
+            "C − 1 = {kept:,} tokens. A cache that followed chunk boundaries exactly would hold "
+            "T mod C tokens, about half that on average.").format(
+                kept=out["attention_chunk_size"] - 1))
+    if counts.get(INDEXED):
+        if values["indexer_cache"] == FP8_SCALED:
+            found.append(Text(
+                "DSA のインデクサ・キーは DeepSeek の参照実装（inference/model.py）どおり FP8 と "
+                "128 値ごとの FP32 スケールで数えています。transformers はキャッシュと同じ数値型で保持します。",
+                "DSA’s indexer keys are counted as DeepSeek’s reference code (inference/model.py) "
+                "stores them: FP8 plus one FP32 scale per 128 values. transformers keeps them in "
+                "the cache’s own data type."))
+        found.append(Text(
+            "1 ステップの読み出しは、全トークンのインデクサ・キーと選ばれた {k:,} トークンの潜在ベクトルです"
+            "（DeepSeek の疎デコードカーネル FlashMLA の場合）。参照実装のデコードは全潜在ベクトルで"
+            "スコアを計算してからマスクします。",
+            "One step reads the indexer keys of every token and the latents of the {k:,} "
+            "selected tokens (as DeepSeek’s sparse decoding kernel, FlashMLA, does); the "
+            "reference code’s decode path scores every cached latent and then masks them.").format(
+                k=out["index_topk"]))
+    if counts.get(LINEAR) or counts.get(MAMBA):
+        found.append(Text(
+            "線形アテンション／Mamba 層の状態は transformers どおり、畳み込み状態（カーネル幅 K 列すべて）を"
+            "モデルの数値型、再帰状態を FP32 で数えています。どちらもキャッシュの数値型の選択には従いません。",
+            "Linear-attention and Mamba states are counted as transformers keeps them: the "
+            "convolution state (all K columns of the kernel) in the model’s data type and the "
+            "recurrent state in FP32; neither follows the cache data type chosen here."))
+        if not out["model_dtype_stated"]:
+            found.append(Text("config.json がモデルの数値型を示していないため、畳み込み状態は BF16 と仮定しました。",
+                              "The config.json names no model data type: the convolution state "
+                              "is assumed to be BF16."))
+    return found
+
+
+def _total_series(layout: Layout, width: int, batch: int, indexer_format: str,
+                  reads: bool = False) -> tuple[tuple[float, float], ...]:
+    points = []
+    for context in CHART_CONTEXTS:
+        size = cache_size(layout, context, width, batch, indexer_format)
+        value = size.bytes_read_per_decode_step if reads else size.total_bytes
+        if value > 0:
+            points.append((context, value / 1e9))
+    return tuple(points)
+
+
 def cache_chart(values: dict, out: dict) -> LineChart:
-    """KV cache (GB) of the model and the three variants against context length."""
+    """The model's cache (GB) and three all-global variants against context length."""
     batch = values["batch_size"]
-    labels = {
-        "bytes_per_token": Text(f"このモデル（{out['attention_kind']}）",
-                                f"this model ({out['attention_kind']})"),
+    config, _ = inputs.resolve_config(values["model"], values["config"])
+    layout = read_layout(config, {name: values[name] for name in OVERRIDE_FIELDS})
+    width = out["bytes_per_element"]
+    model_label = Text(f"このモデル（{out['attention_kind']}、{out['design']}）",
+                       f"this model ({out['attention_kind']}, {out['design']})")
+    series = [Series(model_label, _total_series(layout, width, batch, values["indexer_cache"]),
+                     emphasis=True)]
+    variants = {
         "bytes_per_token_mha": f"MHA (n_h = {out['num_heads']})",
         "bytes_per_token_gqa": f"GQA (n_g = {out['comparison_gqa_groups']})",
         "bytes_per_token_mla": (f"MLA (d_c = {values['mla_latent_dim']}, "
                                 f"d_h^R = {values['mla_rope_dim']})"),
     }
-    series = tuple(Series(label, tuple((context, out[key] * context * batch / 1e9)
-                                       for context in CHART_CONTEXTS), emphasis=index == 0)
-                   for index, (key, label) in enumerate(labels.items()) if out[key] is not None)
+    for key, label in variants.items():
+        if out[key]:
+            series.append(Series(label, tuple((context, out[key] * context * batch / 1e9)
+                                              for context in CHART_CONTEXTS)))
+    series = tuple(item for item in series if item.points)
     longest = CHART_CONTEXTS[-1]
-    sizes = "; ".join(f"{label if isinstance(label, str) else label.en}: "
-                      f"{format_bytes(out[key] * longest * batch)}"
-                      for key, label in labels.items() if out[key] is not None)
+    sizes = "; ".join(f"{item.label if isinstance(item.label, str) else item.label.en}: "
+                      f"{format_bytes(item.points[-1][1] * 1e9)}" for item in series
+                      if item.points[-1][0] == longest)
     return LineChart(
         title=Text(f"KV キャッシュとコンテキスト長（バッチ {batch:,}）",
                    f"KV cache vs context length (batch {batch:,})"),
@@ -181,6 +450,52 @@ def cache_chart(values: dict, out: dict) -> LineChart:
                          f"Size at {longest:,} tokens: {sizes}"))
 
 
+@lru_cache(maxsize=None)
+def _design_layout(model_id: str) -> Layout:
+    return read_layout(data.models()[model_id]["config"])
+
+
+def _design_chart(values: dict, out: dict, reads: bool) -> LineChart:
+    batch, width = values["batch_size"], inputs.BYTES_PER_ELEMENT[values["kv_dtype"]]
+    series = []
+    for model_id in DESIGN_MODELS:
+        layout = _design_layout(model_id)
+        label = f"{data.models()[model_id]['name'].split(' (')[0]} ({layout.design})"
+        chosen = values["config"] is None and values["model"] == model_id
+        points = _total_series(layout, width, batch, values["indexer_cache"], reads)
+        if points:
+            series.append(Series(label, points, emphasis=chosen))
+    longest = CHART_CONTEXTS[-1]
+    sizes = "; ".join(f"{item.label}: {format_bytes(item.points[-1][1] * 1e9)}"
+                      for item in series if item.points[-1][0] == longest)
+    if reads:
+        title = Text(f"1 デコードステップで読むキャッシュ（設計別、バッチ {batch:,}）",
+                     f"Cache read per decode step, by design (batch {batch:,})")
+        y_label = Text("読み出し（GB、対数）", "bytes read (GB, log)")
+        description = Text(f"{longest:,} トークンで 1 ステップに読む量: {sizes}",
+                           f"Read per step at {longest:,} tokens: {sizes}")
+    else:
+        title = Text(f"KV キャッシュ（設計別、バッチ {batch:,}）",
+                     f"KV cache, by design (batch {batch:,})")
+        y_label = Text("キャッシュ（GB、対数）", "cache (GB, log)")
+        description = Text(f"{longest:,} トークンでの大きさ: {sizes}",
+                           f"Size at {longest:,} tokens: {sizes}")
+    return LineChart(
+        title=title,
+        x_label=Text("コンテキスト長（トークン、対数）", "context length (tokens, log)"),
+        y_label=y_label, series=tuple(series), x_log=True, y_log=True, x_ticks=CHART_TICKS,
+        markers=(Marker(values["context_length"], f"T = {values['context_length']:,}"),),
+        x_format="count", y_format="number", description=description)
+
+
+def designs_chart(values: dict, out: dict) -> LineChart:
+    return _design_chart(values, out, reads=False)
+
+
+def reads_chart(values: dict, out: dict) -> LineChart:
+    return _design_chart(values, out, reads=True)
+
+
 # --------------------------------------------------------------------------- declaration
 
 def _override(name: str, ja: str, en: str, shows: str) -> Field:
@@ -190,18 +505,29 @@ def _override(name: str, ja: str, en: str, shows: str) -> Field:
                            "Leave empty to use the config.json value."))
 
 
-
 KV_CACHE = Calculator(
     id="kv-cache",
     title=Text("KV キャッシュ容量", "KV-cache size"),
-    summary=Text("実在モデルの config.json から、1 トークンあたりと全体の KV キャッシュ容量を計算します。",
-                 "KV-cache bytes per token and in total, from a real model's config.json."),
+    summary=Text("実在モデルの config.json から、層ごとの方式（全体・窓・DSA・線形アテンション）に沿って"
+                 "KV キャッシュの大きさと 1 ステップの読み出し量を計算します。",
+                 "KV-cache size and the bytes one decode step reads, layer by layer (full, "
+                 "window, DSA, linear attention), from a real model's config.json."),
     inputs=(
         inputs.model(),
         inputs.config(),
         inputs.kv_dtype(label=Text("キャッシュの数値型", "Cache data type")),
         inputs.context_length(),
         inputs.batch_size(),
+        Field("indexer_cache", "choice", Text("DSA インデクサ・キーの保存形式",
+                                              "DSA indexer keys stored as"),
+              default=FP8_SCALED, advanced=True,
+              choices=(Choice(FP8_SCALED, Text("FP8 ＋ 128 値ごとの FP32 スケール（DeepSeek の参照実装）",
+                                               "FP8 + one FP32 scale per 128 values "
+                                               "(DeepSeek's reference code)")),
+                       Choice(CACHE_DTYPE, Text("キャッシュと同じ数値型（transformers）",
+                                                "Same type as the cache (transformers)"))),
+              help=Text("DeepSeek-V3.2 のような DSA のモデルだけに効きます。",
+                        "Matters only for DSA models such as DeepSeek-V3.2.")),
         _override("num_hidden_layers", "層数 L", "Layers L", "num_layers"),
         _override("num_attention_heads", "アテンションヘッド数", "Attention heads", "num_heads"),
         _override("num_key_value_heads", "KV ヘッド数 n_kv", "KV heads n_kv", "num_kv_heads"),
@@ -223,26 +549,62 @@ KV_CACHE = Calculator(
     outputs=(
         Output("model_name", Text("モデル", "Model"), "text"),
         Output("attention_kind", Text("アテンション方式", "Attention kind"), "text"),
+        Output("layer_mix", Text("層の内訳", "Layers by kind"), "text"),
         Output("num_layers", Text("層数", "Layers"), "count"),
         Output("cached_elements_per_token_per_layer",
-               Text("1 層・1 トークンあたりのキャッシュ要素数",
-                    "Cached elements per token per layer"), "count"),
+               Text("1 層・1 トークンあたりのキャッシュ要素数（アテンション層）",
+                    "Cached elements per token per attention layer"), "count"),
         Output("bytes_per_element", Text("要素あたりバイト数", "Bytes per element"), "bytes_exact"),
-        Output("bytes_per_token", Text("1 トークンあたり", "Per token"), "bytes_exact"),
+        Output("bytes_per_token", Text("1 トークンごとに増える分", "Growth per token"), "bytes_exact"),
         Output("total_bytes", Text("合計（コンテキスト × バッチ）", "Total (context × batch)"),
                "bytes"),
+        Output("growing_bytes", Text("うちコンテキストに比例して増える部分",
+                                     "of which grows with the context"), "bytes"),
+        Output("bounded_bytes", Text("うち上限のある部分（窓・固定サイズの状態）",
+                                     "of which is bounded (windows, fixed-size states)"), "bytes"),
+        Output("bytes_read_per_decode_step", Text("1 デコードステップで読むキャッシュ",
+                                                  "Cache read per decode step"), "bytes"),
         Output("config_source", Text("config の出典", "Config source"), "url"),
-        Output("bytes_per_token_mha", Text("比較: MHA なら 1 トークンあたり",
-                                           "Comparison: per token with MHA"), "bytes_exact"),
-        Output("bytes_per_token_gqa", Text("比較: GQA なら 1 トークンあたり",
-                                           "Comparison: per token with GQA"), "bytes_exact"),
-        Output("bytes_per_token_mla", Text("比較: MLA なら 1 トークンあたり",
-                                           "Comparison: per token with MLA"), "bytes_exact"),
+        Output("bytes_per_token_mha", Text("比較: 全層 MHA なら 1 トークンあたり",
+                                           "Comparison: per token with MHA everywhere"),
+               "bytes_exact"),
+        Output("bytes_per_token_gqa", Text("比較: 全層 GQA なら 1 トークンあたり",
+                                           "Comparison: per token with GQA everywhere"),
+               "bytes_exact"),
+        Output("bytes_per_token_mla", Text("比較: 全層 MLA なら 1 トークンあたり",
+                                           "Comparison: per token with MLA everywhere"),
+               "bytes_exact"),
+        Output("design", Text("設計", "Design"), "data"),
+        Output("layer_counts", Text("種類ごとの層数", "Layers per kind"), "data"),
+        Output("attention_layers", Text("アテンション層の数", "Attention layers"), "data"),
+        Output("growing_layers", Text("キャッシュが増え続ける層の数", "Layers whose cache grows"),
+               "data"),
         Output("num_heads", Text("クエリヘッド数", "Query heads"), "data"),
         Output("num_kv_heads", Text("KV ヘッド数", "KV heads"), "data"),
         Output("head_dim", Text("ヘッド次元", "Head dimension"), "data"),
         Output("kv_lora_rank", Text("MLA 潜在次元", "MLA latent dimension"), "data"),
         Output("qk_rope_head_dim", Text("MLA RoPE キー次元", "MLA RoPE key dimension"), "data"),
+        Output("sliding_window", Text("スライディングウィンドウ W", "Sliding window W"), "data"),
+        Output("attention_chunk_size", Text("チャンク長 C", "Chunk length C"), "data"),
+        Output("window_tokens_kept", Text("窓の層が保持するトークン数", "Tokens a window layer keeps"),
+               "data"),
+        Output("index_head_dim", Text("インデクサ・キーの次元", "Indexer key dimension"), "data"),
+        Output("index_topk", Text("DSA が選ぶトークン数", "Tokens DSA selects"), "data"),
+        Output("indexer_bytes_per_token_per_layer",
+               Text("インデクサ・キー（1 層・1 トークン）", "Indexer key per token per layer"), "data"),
+        Output("conv_state_bytes_per_layer", Text("畳み込み状態（1 層）", "Convolution state per layer"),
+               "data"),
+        Output("recurrent_state_bytes_per_layer", Text("再帰状態（1 層）", "Recurrent state per layer"),
+               "data"),
+        Output("conv_state_bytes_per_element", Text("畳み込み状態の要素あたりバイト数",
+                                                    "Bytes per convolution-state element"), "data"),
+        Output("recurrent_state_bytes_per_element", Text("再帰状態の要素あたりバイト数",
+                                                         "Bytes per recurrent-state element"),
+               "data"),
+        Output("model_dtype_stated", Text("モデルの数値型が config にあるか",
+                                          "Model data type stated in the config"), "data"),
+        Output("window_bytes", Text("窓の層の分", "Window layers"), "data"),
+        Output("state_bytes", Text("固定サイズの状態の分", "Fixed-size states"), "data"),
         Output("comparison_head_dim", Text("比較に使うヘッド次元", "Head dimension of the variants"),
                "data"),
         Output("comparison_gqa_groups", Text("比較に使う GQA の KV ヘッド数",
@@ -250,18 +612,35 @@ KV_CACHE = Calculator(
     ),
     compute=compute,
     formula=formula,
+    notes=notes,
     charts=(ChartSlot("chart", Text("KV キャッシュとコンテキスト長のグラフ",
-                                    "Chart: KV cache vs context length"), cache_chart),),
+                                    "Chart: KV cache vs context length"), cache_chart),
+            ChartSlot("designs", Text("設計別の KV キャッシュのグラフ",
+                                      "Chart: KV cache by design"), designs_chart),
+            ChartSlot("reads", Text("設計別の 1 ステップの読み出し量のグラフ",
+                                    "Chart: bytes read per decode step by design"), reads_chart)),
     symbols=(
-        ("L", Text("層数", "layers")),
+        ("L", Text("層数（DSA では全層）", "layers (every layer for DSA)")),
+        ("L_{\\text{full}}", Text("全体を見るアテンション層の数", "full-attention layers")),
+        ("L_W,\\ L_C", Text("スライディング層・チャンク層の数", "sliding and chunked layers")),
+        ("L_S", Text("線形アテンション／Mamba 層の数", "linear-attention / Mamba layers")),
+        ("L_a", Text("アテンション層の数（比較用）", "attention layers (for the variants)")),
+        ("E", Text("1 層・1 トークンのキャッシュ（バイト）", "cache per token per layer (bytes)")),
+        ("E_I", Text("DSA インデクサ・キー（バイト）", "DSA indexer key (bytes)")),
+        ("W,\\ C", Text("スライディングウィンドウ、チャンク長", "sliding window, chunk length")),
+        ("k", Text("DSA が選ぶトークン数", "tokens DSA selects")),
+        ("S_{\\text{conv}},\\ S_{\\text{rec}}", Text("1 層の畳み込み状態・再帰状態（バイト）",
+                                                      "convolution and recurrent state per layer (bytes)")),
         ("n_{kv}", Text("KV ヘッド数", "KV heads")),
         ("n_h", Text("クエリヘッド数", "query heads")),
         ("n_g", Text("比較用 GQA の KV ヘッド数", "KV heads of the hypothetical GQA")),
         ("d_h", Text("ヘッド次元", "head dimension")),
         ("d_c", Text("MLA の圧縮潜在次元", "MLA compressed latent dimension")),
         ("d_h^R", Text("MLA の分離 RoPE キー次元", "MLA decoupled RoPE key dimension")),
+        ("d_I", Text("DSA インデクサ・キーの次元", "DSA indexer key dimension")),
         ("b", Text("要素あたりバイト数", "bytes per element")),
         ("T", Text("コンテキスト長", "context length")),
-        ("N", Text("バッチサイズ（同時シーケンス数）", "batch size (concurrent sequences)")),
+        ("N", Text("バッチサイズ（同時に処理する系列の数）", "batch size (concurrent sequences)")),
+        ("R", Text("1 デコードステップで読むキャッシュ", "cache read per decode step")),
     ),
 )

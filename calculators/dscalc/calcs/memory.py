@@ -4,9 +4,11 @@
   ``dscalc.params``: MTP modules are not included) or the ``params`` input when given, and
   ``b_w`` is 4 (FP32), 2 (BF16/FP16), 1 (FP8/INT8) or 0.5 (FP4/INT4) bytes; rounded up to a whole
   byte.
-- KV cache: ``M_KV = M_token × T × B`` with ``M_token`` from the ``kv-cache`` calculator (same
-  code path). A model given only as a parameter count has no layer/head shape, so its KV cache
-  is 0 and a note says so.
+- KV cache: ``M_KV = (M_token × T + M_bounded) × B`` from the ``kv-cache`` calculator (same code
+  path, ``kv_cache.cache_size``): ``M_token`` is what every token adds (full-attention and DSA
+  layers), ``M_bounded`` the windows of sliding/chunked layers and the fixed-size states of
+  linear-attention and Mamba layers at that context. A model given only as a parameter count has
+  no layer/head shape, so its KV cache is 0 and a note says so.
 - ``gpus_needed = ⌈(M_w + M_KV) / M_chip⌉`` with the chip's memory from ``data/chips.json``.
 
 This is the memory the numbers themselves need: activations, the runtime's workspace,
@@ -18,13 +20,13 @@ Example: GPT-3 175B in FP32 is 4 × 174.6B = 698 GB (the paper's round "175B" gi
 from __future__ import annotations
 
 from .. import data, inputs
-from ..configs import read_attention
+from ..configs import read_layout
 from ..errors import ValidationError
 from ..params import model_size
 from ..schema import Calculator, Choice, Field, Output
 from ..text import Text
 from ..units import latex_int
-from .kv_cache import kv_cache_bytes_per_token
+from .kv_cache import cache_size
 
 PARAMS = "params"
 
@@ -48,25 +50,30 @@ def _weights_and_kv(values: dict) -> dict:
                 raise ValidationError("params", "パラメータ数を入力してください。",
                                       "Enter the parameter count.")
             return {"weight_params": params, "params_from": "typed", "mtp_params": 0,
-                    "kv_cache_bytes_per_token": 0, "has_kv_shape": False, "config_source": ""}
+                    "kv_cache_bytes_per_token": 0, "kv_cache_bounded_bytes": 0,
+                    "has_kv_shape": False, "config_source": ""}
         raise ValidationError("config", "config.json を貼り付けるか、モデルを選んでください。",
                               "Paste a config.json or choose a model.")
     mtp = 0
     if params is None:
         size = model_size(config)
-        params, mtp, params_from = size.counts.total, size.mtp, "config"
+        params, params_from = size.counts.total, "config"
+        mtp = size.mtp if size.mtp_known else None
     else:
         params_from = "typed"
-    attention = read_attention(config)
-    per_token = kv_cache_bytes_per_token(attention, inputs.BYTES_PER_ELEMENT[values["kv_dtype"]])
+    cache = cache_size(read_layout(config), values["context_length"],
+                       inputs.BYTES_PER_ELEMENT[values["kv_dtype"]])
     return {"weight_params": params, "params_from": params_from, "mtp_params": mtp,
-            "kv_cache_bytes_per_token": per_token, "has_kv_shape": True, "config_source": origin}
+            "kv_cache_bytes_per_token": cache.bytes_per_token,
+            "kv_cache_bounded_bytes": cache.bounded_bytes, "has_kv_shape": True,
+            "config_source": origin}
 
 
 def compute(values: dict) -> dict:
     model = _weights_and_kv(values)
     weights = weight_bytes(model["weight_params"], inputs.WEIGHT_BITS[values["weight_dtype"]])
-    kv_bytes = model["kv_cache_bytes_per_token"] * values["context_length"] * values["batch_size"]
+    kv_bytes = (model["kv_cache_bytes_per_token"] * values["context_length"]
+                + model["kv_cache_bounded_bytes"]) * values["batch_size"]
     chip = data.chips()[values["chip"]]
     chip_memory = chip["memory_bytes"]
     total = weights + kv_bytes
@@ -92,7 +99,11 @@ def notes(values: dict, out: dict) -> list[Text]:
     if out["params_from"] == "typed":
         found.append(Text("重みは入力したパラメータ数で計算しています。",
                           "Weights use the parameter count entered."))
-    if out["mtp_params"]:
+    if out["mtp_params"] is None:
+        found.append(Text("この config が宣言する MTP 層は数え方が分からないため含めていません。",
+                          "The MTP layers this config declares are not counted (their layout is "
+                          "not known here)."))
+    elif out["mtp_params"]:
         found.append(Text("MTP モジュール（{mtp:,} パラメータ）は含みません（投機的デコードでのみ読み込まれます）。",
                           "The MTP module ({mtp:,} parameters) is not included (it is loaded only "
                           "for speculative decoding).").format(mtp=out["mtp_params"]))
@@ -110,8 +121,9 @@ def formula(values: dict, out: dict) -> list[str]:
     return [
         rf"M_w = N\,b_w = {o['weight_params']} \times {_bytes_per_weight(values['weight_dtype'])}"
         rf" = {o['weight_bytes']}\ \text{{B}}",
-        rf"M_{{\text{{KV}}}} = M_{{\text{{token}}}}\,T\,B = {o['kv_cache_bytes_per_token']} \times "
-        rf"{latex_int(values['context_length'])} \times {latex_int(values['batch_size'])}"
+        rf"M_{{\text{{KV}}}} = (M_{{\text{{token}}}}\,T + M_{{\text{{bounded}}}})\,B = "
+        rf"({o['kv_cache_bytes_per_token']} \times {latex_int(values['context_length'])} + "
+        rf"{o['kv_cache_bounded_bytes']}) \times {latex_int(values['batch_size'])}"
         rf" = {o['kv_cache_bytes']}\ \text{{B}}",
         rf"M = M_w + M_{{\text{{KV}}}} = {o['weight_bytes']} + {o['kv_cache_bytes']}"
         rf" = {o['total_bytes']}\ \text{{B}}",
@@ -149,6 +161,9 @@ MEMORY = Calculator(
         Output("weight_bytes", Text("重み", "Weights"), "bytes"),
         Output("kv_cache_bytes_per_token", Text("KV キャッシュ（1 トークンあたり）",
                                                 "KV cache per token"), "bytes"),
+        Output("kv_cache_bounded_bytes", Text("KV キャッシュの上限のある部分（1 系列、窓・状態）",
+                                              "Bounded part of the KV cache (per sequence: "
+                                              "windows, states)"), "bytes"),
         Output("kv_cache_bytes", Text("KV キャッシュ（コンテキスト × バッチ）",
                                       "KV cache (context × batch)"), "bytes"),
         Output("total_bytes", Text("合計", "Total"), "bytes"),
@@ -169,9 +184,12 @@ MEMORY = Calculator(
     symbols=(
         ("N", Text("重みのパラメータ数", "parameters stored")),
         ("b_w", Text("重み 1 個あたりのバイト数", "bytes per weight")),
-        ("M_{\\text{token}}", Text("1 トークンあたりの KV キャッシュ", "KV cache per token")),
+        ("M_{\\text{token}}", Text("1 トークンごとに増える KV キャッシュ", "KV cache added per token")),
+        ("M_{\\text{bounded}}", Text("増えない部分（窓・固定サイズの状態、1 系列）",
+                                       "part that does not grow (windows, fixed-size states; "
+                                       "per sequence)")),
         ("T", Text("コンテキスト長", "context length")),
-        ("B", Text("バッチサイズ（同時シーケンス数）", "batch size (concurrent sequences)")),
+        ("B", Text("バッチサイズ（同時に処理する系列の数）", "batch size (concurrent sequences)")),
         ("M_{\\text{chip}}", Text("アクセラレータ 1 枚のメモリ", "memory of one accelerator")),
     ),
 )
