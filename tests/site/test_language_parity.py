@@ -71,3 +71,31 @@ def test_the_two_languages_of_a_page_have_the_same_structure(site_dir, page, htm
 
 def test_every_page_is_checked():
     assert len(list(page_pairs())) >= 6
+
+
+def nav_pages(path: Path) -> list[str]:
+    """The page files a MkDocs config's nav lists, in order (section titles ignored)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/...
+    config = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, str):
+                yield item
+            elif isinstance(item, dict):
+                for value in item.values():
+                    yield from walk(value) if isinstance(value, list) else [value]
+    return list(walk(config["nav"]))
+
+
+def test_both_navigations_list_the_same_pages_in_the_same_order():
+    ja, en = nav_pages(ROOT / "mkdocs.yml"), nav_pages(ROOT / "mkdocs.en.yml")
+    assert ja == en
+    docs = {path.relative_to(ROOT / "docs" / "ja").as_posix()
+            for path in (ROOT / "docs" / "ja").rglob("*") if path.suffix in (".md", ".ipynb")}
+    assert set(ja) == docs, "every page is in the navigation, and every entry exists"
