@@ -125,7 +125,7 @@ class BarChart:
     value_format: str = "number"
     value_log: bool = False
     highlight: tuple[int, ...] = ()
-    annotations: tuple[str, ...] = ()
+    annotations: tuple[Label, ...] = ()
     overlay: tuple[float | None, ...] = ()
     overlay_label: Label = ""
     groups: tuple[BarGroup, ...] = ()
@@ -667,7 +667,8 @@ def _draw_hbar(chart: BarChart, lang: str) -> str:
     labels = [localize(category, lang) for category in chart.categories]
     label_width = min(max([text_width(label) for label in labels] or [20]), WIDTH * 0.4)
     wrapped = [wrap(label, label_width) for label in labels]
-    annotation_width = max([text_width(text) for text in chart.annotations] or [0])
+    annotations = [localize(text, lang) for text in chart.annotations]
+    annotation_width = max([text_width(text) for text in annotations] or [0])
     value_texts = [[_format_value(chart.value_format, series.values[index], lang)
                     for series in chart.series] for index in range(len(labels))]
     widest_value = max([text_width(text) for row in value_texts for text in row] or [0])
@@ -718,8 +719,8 @@ def _draw_hbar(chart: BarChart, lang: str) -> str:
             total = sum(value or 0 for value in (series.values[index] for series in chart.series))
             canvas.text(scale(max(total, scale.low)) + 4, offset + bar - 4,
                         _format_value(chart.value_format, total, lang))
-        if index < len(chart.annotations) and chart.annotations[index]:
-            canvas.text(right + 8, offset + bar - 4, chart.annotations[index])
+        if index < len(annotations) and annotations[index]:
+            canvas.text(right + 8, offset + bar - 4, annotations[index])
     canvas.text((left + right) / 2, bottom + 36, localize(chart.value_label, lang), anchor="middle")
     legend_top = bottom + 62
     if len(chart.series) > 1:
@@ -788,7 +789,7 @@ def _draw_vbar(chart: BarChart, lang: str) -> str:
         if index < len(chart.annotations) and chart.annotations[index]:
             value = max((series.values[index] or 0 for series in chart.series), default=0)
             y = scale(min(max(value, scale.low), scale.high)) - 4
-            text = chart.annotations[index]
+            text = localize(chart.annotations[index], lang)
             box = canvas.text_box(x0 + bar_width / 2, y, text, "middle", 9)
             if canvas.fits(box):
                 canvas.text(x0 + bar_width / 2, y, text, anchor="middle", size=9, weight="bold")
@@ -831,7 +832,7 @@ def _bar_table(chart: BarChart, lang: str) -> tuple[list[str], list[list[str]]]:
             overlay = chart.overlay[index] if index < len(chart.overlay) else None
             row.append(_format_value(chart.value_format, overlay, lang))
         if chart.annotations:
-            row.append(chart.annotations[index] if index < len(chart.annotations) else "")
+            row.append(localize(chart.annotations[index], lang) if index < len(chart.annotations) else "")
         rows.append(row)
     return header, rows
 

@@ -193,6 +193,16 @@ def _plain_money(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def format_scientific(value: float, lang: str = "en") -> str:
+    """Any magnitude in mantissa × power of ten: ``3.40×10³⁸``, ``5.88×10⁻³⁹`` (exact values are
+    in the results; this is for reading)."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    if 1e-3 <= abs(value) < 1e6:
+        return significant(value, 4)
+    return scientific(value, 4)
+
+
 def format_percent(fraction: float, lang: str = "en") -> str:
     return f"{significant(fraction * 100, 3)}%"
 
@@ -250,6 +260,7 @@ FORMATS: dict[str, Callable] = {
     "cny": _money("CN¥", "元"),
     "jpy": _money("¥", "円"),
     "percent": format_percent,
+    "scientific": format_scientific,
     "percent_value": format_percent_value,
     "ratio": format_ratio,
     "count": format_count,

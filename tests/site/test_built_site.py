@@ -107,7 +107,9 @@ class Forms(HTMLParser):
         elif not self.forms:
             return
         form = self.forms[-1]
-        if tag == "input" and attrs.get("name"):
+        if tag == "input" and attrs.get("type") == "checkbox":
+            form["inputs"][attrs["name"]] = "true" if "checked" in attrs else "false"
+        elif tag == "input" and attrs.get("name"):
             form["inputs"][attrs["name"]] = attrs.get("value", "")
         elif tag == "select":
             self._select = attrs["name"]
