@@ -306,16 +306,17 @@ def formula(values: dict, out: dict) -> list[str]:
     else:
         lines.append(rf"M_{{\text{{token}}}} = L_{{\text{{full}}}}\,E = {_i(full)} \times "
                      rf"{_i(entry)} = {_i(out['bytes_per_token'])}\ \text{{B}}")
-    bounded_terms = []
+    bounded_terms, bounded_values = [], []
     for kind, symbol in ((SLIDING, "W"), (CHUNKED, "C")):
         layers = counts.get(kind, 0)
         if layers:
             size = out["sliding_window"] if kind == SLIDING else out["attention_chunk_size"]
+            value = layers * out["window_tokens_kept"] * entry
             lines.append(rf"M_{{{symbol}}} = L_{{{symbol}}}\,\min(T, {symbol} - 1)\,E = "
                          rf"{_i(layers)} \times \min({_i(context)}, {_i(size - 1)}) \times "
-                         rf"{_i(entry)} = {_i(layers * out['window_tokens_kept'] * entry)}"
-                         rf"\ \text{{B}}")
+                         rf"{_i(entry)} = {_i(value)}\ \text{{B}}")
             bounded_terms.append(f"M_{{{symbol}}}")
+            bounded_values.append(_i(value))
     recurrent = counts.get(LINEAR, 0) + counts.get(MAMBA, 0)
     if recurrent:
         per_layer = out["conv_state_bytes_per_layer"] + out["recurrent_state_bytes_per_layer"]
@@ -324,9 +325,13 @@ def formula(values: dict, out: dict) -> list[str]:
                      rf"{_i(out['recurrent_state_bytes_per_layer'])}) = "
                      rf"{_i(recurrent * per_layer)}\ \text{{B}}")
         bounded_terms.append("M_S")
+        bounded_values.append(_i(recurrent * per_layer))
     bounded = " + ".join(bounded_terms)
+    bound_values = "".join(f" + {value}" for value in bounded_values)
+    # The total with every value bound, so the reader sees T and N enter the sum.
     lines.append(rf"M = (M_{{\text{{token}}}}\,T{' + ' + bounded if bounded else ''})\,N = "
-                 rf"{_i(out['total_bytes'])}\ \text{{B}}")
+                 rf"({_i(out['bytes_per_token'])} \times {_i(context)}{bound_values}) \times "
+                 rf"{_i(batch)} = {_i(out['total_bytes'])}\ \text{{B}}")
     if indexed:
         lines.append(rf"R = L\,(T\,E_I + \min(T, k)\,E)\,N = {_i(indexed)} \times "
                      rf"({_i(context)} \times {_i(index)} + {_i(min(context, out['index_topk']))}"
