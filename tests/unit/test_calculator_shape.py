@@ -101,12 +101,5 @@ def test_the_source_module_exists(calc_id):
     assert path.is_file()
 
 
-def test_the_readme_table_lists_every_calculator():
-    from pathlib import Path
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^\| `([a-z0-9-]+)` \|", readme, re.MULTILINE))
-    assert listed == set(IDS), "README's calculator table names exactly the registered calculators"
-
-
 def test_cli_list_is_the_catalogue():
     assert [item["id"] for item in web.catalogue("en")] == IDS
