@@ -1,7 +1,9 @@
 """Calculators are found, not listed: every module in ``dscalc.calcs`` is imported and each
 ``Calculator`` it defines at module level is registered, in module-name order.
 
-Adding a calculator is one new module in ``dscalc/calcs/``; nothing else needs an edit.
+Adding a calculator is one new module in ``dscalc/calcs/``; nothing else needs an edit. A module
+named after its calculator's id (``kv-cache`` in ``kv_cache.py``) is also found alone, without
+importing the others — what a page needs for its first answer.
 """
 
 from __future__ import annotations
@@ -34,7 +36,30 @@ def calculators() -> list[Calculator]:
     return list(_registry().values())
 
 
+@lru_cache(maxsize=None)
+def _by_module_name(calc_id: str) -> Calculator | None:
+    """The calculator whose module is named after its id (``kv-cache`` -> ``calcs/kv_cache.py``),
+    imported alone: a page asking for one calculator does not pay for importing all of them."""
+    name = calc_id.replace("-", "_")
+    if not name.isidentifier() or name not in _module_names():
+        return None
+    module = importlib.import_module(f"{calcs.__name__}.{name}")
+    for value in vars(module).values():
+        if isinstance(value, Calculator) and value.id == calc_id:
+            return value
+    return None
+
+
+@lru_cache(maxsize=None)
+def _module_names() -> frozenset:
+    return frozenset(info.name for info in pkgutil.iter_modules(calcs.__path__))
+
+
 def get(calc_id: object) -> Calculator:
+    if isinstance(calc_id, str):
+        found = _by_module_name(calc_id)
+        if found is not None:
+            return found
     registry = _registry()
     if not isinstance(calc_id, str) or calc_id not in registry:
         shown = str(calc_id)[:40]
