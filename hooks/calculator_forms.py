@@ -31,6 +31,8 @@ FENCE = re.compile(r"^```dscalc[ \t]+(?P<id>[a-z0-9-]+)[ \t]*\n(?P<body>.*?)^```
 PLACEHOLDER_RE = re.compile(r'<div data-dscalc-form="(\d+)"></div>')
 SOURCE_HEADING = {"ja": "Python ソース", "en": "Python source"}
 
+BOOT_SCRIPT = (ROOT / "docs" / "assets" / "dscalc" / "boot.js").read_text(encoding="utf-8")
+
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"),
                                 autoescape=True, undefined=jinja2.StrictUndefined)
 
@@ -94,12 +96,13 @@ def on_post_page(output: str, page, config):
         return match.group(1) if match else ""
 
     to_root = get_relative_url(".", page.url or ".")
-    boot = posixpath.join(to_root, "assets/dscalc/boot.js")
+    worker = posixpath.join(to_root, "assets/dscalc/worker.js")
     package = attribute("data-package")
+    # boot.js is inlined (a request saved before the worker can start); the CSP allows it by hash.
     meta = (f'<meta name="dscalc-runtime" data-pyodide="{attribute("data-pyodide")}" '
-            f'data-wheel="{attribute("data-wheel")}"'
+            f'data-wheel="{attribute("data-wheel")}" data-worker="{worker}"'
             + (f' data-package="{package}"' if package else "") + ">"
-            f'<script async src="{boot}"></script>')
+            f"<script>{BOOT_SCRIPT}</script>")
     return output.replace("</head>", meta + "</head>", 1)
 
 

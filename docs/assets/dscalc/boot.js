@@ -1,12 +1,12 @@
 // Starts Python (Pyodide in a Web Worker) from the <head> of a page with a calculator, while the
 // page itself is still loading, so the runtime's boot overlaps the page's own work. dscalc.js
-// adopts this worker when it runs; pages without a calculator never load this script.
+// adopts this worker when it runs. The build inlines this file into the <head> of pages with a
+// calculator only (hooks/calculator_forms.py).
 (() => {
   "use strict";
   const meta = document.querySelector('meta[name="dscalc-runtime"]');
   if (!meta || window.__dscalcEarly || !("Worker" in window)) return;
-  const scriptUrl = document.currentScript ? document.currentScript.src : location.href;
-  const worker = new Worker(new URL("worker.js", scriptUrl), { type: "module" });
+  const worker = new Worker(new URL(meta.dataset.worker, location.href), { type: "module" });
   const early = { worker, messages: [], errors: [] };
   worker.onmessage = (event) => early.messages.push(event);
   worker.onerror = (event) => {

@@ -27,11 +27,16 @@ async function checkWasm(pyodideBase) {
 
 async function init({ pyodideBase, wheelUrl, packageName }) {
   try {
-    await checkWasm(pyodideBase);
+    // The check, the wheel and Pyodide's own files all start at once: the check settles long
+    // before the boot, and a failed check ends the wait (a wrong MIME type stalls the boot).
+    const checked = checkWasm(pyodideBase);
     // The wheel downloads while Pyodide boots; loadPackage then finds it in the HTTP cache.
     const wheelPrefetch = fetch(wheelUrl).then((r) => r.arrayBuffer()).catch(() => null);
-    const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
-    const pyodide = await loadPyodide({ indexURL: pyodideBase });
+    const booting = import(pyodideBase + "pyodide.mjs")
+      .then(({ loadPyodide }) => loadPyodide({ indexURL: pyodideBase }));
+    booting.catch(() => {});
+    await checked;
+    const pyodide = await booting;
     await wheelPrefetch;
     // By name when the site's pyodide-lock.json lists dscalc (Pyodide then checks its sha256),
     // else by the wheel's URL.
