@@ -106,7 +106,9 @@ class ModelShape:
     ``matmul_flops_per_token``: ``2 ×`` the weights a token is multiplied by.
     ``prefill_attention_flops`` / ``decode_attention_flops``: FLOPs per token for each cached
     token it attends to (scores plus weighted sum, all layers). ``kv_bytes_per_token``: the KV
-    cache one token occupies, all layers.
+    cache bytes a decode step reads per cached token, all layers (for full attention, what one
+    token occupies; for windows, states and sparse attention, the kv-cache calculator's bytes read
+    per step divided by the context).
     """
 
     dense_params: int
@@ -118,6 +120,14 @@ class ModelShape:
     prefill_attention_flops: float
     decode_attention_flops: float
     kv_bytes_per_token: float
+    #: The cache one token leaves behind, when it differs from what a decode step reads per
+    #: cached token (sliding windows, fixed states, sparse attention); ``None``: the same.
+    kv_stored_bytes_per_token: float | None = None
+
+    @property
+    def kv_stored_per_token(self) -> float:
+        return self.kv_bytes_per_token if self.kv_stored_bytes_per_token is None \
+            else self.kv_stored_bytes_per_token
 
     @property
     def is_moe(self) -> bool:
@@ -185,7 +195,7 @@ def prefill_work(shape: ModelShape, batch: float, prompt: int, ep_degree: int,
                 attention_flops=pairs * shape.prefill_attention_flops,
                 dense_weight_bytes=shape.dense_params * bytes_per_weight,
                 expert_weight_bytes=experts,
-                kv_bytes=tokens * shape.kv_bytes_per_token,
+                kv_bytes=tokens * shape.kv_stored_per_token,
                 experts_touched_per_layer=touched)
 
 

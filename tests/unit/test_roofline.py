@@ -283,3 +283,15 @@ def test_the_largest_inputs_answer_quickly():
                                        "ep_degree": 100_000, "compare": "nvidia"}, "ja")
     assert answer["ok"]
     assert time.perf_counter() - start < 2.0  # CPython: about 6 ms; a loose guard only
+
+
+def test_decode_reads_what_the_kv_cache_calculator_says_a_step_reads():
+    """Windows, states and sparse attention: the roofline reads the cache the way kv-cache does,
+    not all T tokens of every layer."""
+    for model in ("gpt-oss-120b", "deepseek-v3.2", "qwen3.5-397b-a17b", "deepseek-v3"):
+        inputs = {"model": model, "context_length": 65_536, "batch_size": 4, "compare": "none"}
+        roof = dscalc.run("roofline", inputs)
+        cache = dscalc.run("kv-cache", {"model": model, "context_length": 65_536, "batch_size": 4})
+        assert roof["decode_kv_bytes"] == pytest.approx(cache["bytes_read_per_decode_step"], rel=1e-9), model
+    full = dscalc.run("kv-cache", {"model": "gpt-oss-120b", "context_length": 65_536})
+    assert full["bytes_read_per_decode_step"] < full["bytes_per_token"] * 65_536 * 2

@@ -7,7 +7,8 @@ compute and memory (``dscalc.roofline``):
 
 - weights: ``dscalc.params.model_size`` (the weights a token is multiplied by; the input
   embedding is a look-up and is not read as a matrix), stored in the chosen format;
-- KV cache: ``dscalc.calcs.kv_cache.kv_cache_bytes_per_token`` of ``dscalc.configs.read_attention``;
+- KV cache: ``dscalc.calcs.kv_cache.cache_for_config`` at the chosen context (what a decode step
+  reads and what the cache stores, windows, states and sparse attention included);
 - MoE: the routed experts a decode step reads are the expected distinct experts the batch's
   tokens touch, ``E (1 − (1 − k/E)^N)`` per layer, split over the expert-parallel degree;
 - FLOPs: ``2 ×`` the weights per token, plus attention over the context (MLA decode in the
@@ -34,7 +35,7 @@ from ..roofline import (ATTENTION_CHAIN, COMPUTE_CHAIN, PRECISION_FIELDS, ModelS
 from ..schema import Calculator, ChartSlot, Choice, Field, Output
 from ..text import Text
 from ..units import latex_int, latex_number, significant
-from .kv_cache import kv_cache_bytes_per_token
+from .kv_cache import cache_for_config
 
 #: Chips compared with the chosen one (at most seven, so the chart's eight line styles suffice).
 COMPARISONS = {
@@ -53,10 +54,14 @@ X_TICKS = ((0.1, "0.1"), (1.0, "1"), (10.0, "10"), (100.0, "100"), (1e3, "1K"), 
 
 # --------------------------------------------------------------------------- the model
 
-def model_shape(config: dict, kv_bytes_per_element: int) -> tuple[ModelShape, dict]:
-    """The roofline's view of a model config, and facts about it for the answer."""
+def model_shape(config: dict, kv_dtype: str, context_length: int) -> tuple[ModelShape, dict]:
+    """The roofline's view of a model config at a context length, and facts about it.
+
+    The KV cache comes from the kv-cache calculator's own function, so sliding windows, chunks,
+    fixed recurrent states and DeepSeek Sparse Attention read and store what they really do."""
     size = model_size(config)
     attention = read_attention(config)
+    cache = cache_for_config(config, context_length, kv_dtype, 1)
     moe = read_moe(language_model_config(config))
     counts = size.counts
     if moe is not None and size.num_moe_layers:
@@ -77,7 +82,8 @@ def model_shape(config: dict, kv_bytes_per_element: int) -> tuple[ModelShape, di
         matmul_flops_per_token=2.0 * counts.matmul,
         prefill_attention_flops=float(prefill_attention),
         decode_attention_flops=float(decode_attention),
-        kv_bytes_per_token=float(kv_cache_bytes_per_token(attention, kv_bytes_per_element)))
+        kv_bytes_per_token=cache.bytes_read_per_decode_step / context_length,
+        kv_stored_bytes_per_token=cache.total_bytes / context_length)
     facts = {"attention_kind": attention.kind, "total_params": counts.total,
              "matmul_params": counts.matmul, "all_expert_params": counts.routed_experts}
     return shape, facts
@@ -111,7 +117,7 @@ def memory_per_chip(shape: ModelShape, values: dict, ep_degree: int,
     experts_on_chip = shape.num_experts / ep_degree if shape.is_moe else 0
     weights = (shape.dense_params + shape.num_moe_layers * experts_on_chip
                * shape.expert_params) * bytes_per_weight
-    return weights + values["batch_size"] * values["context_length"] * shape.kv_bytes_per_token
+    return weights + values["batch_size"] * values["context_length"] * shape.kv_stored_per_token
 
 
 def evaluate_chip(chip: dict, roof: Roof, precision: str, shape: ModelShape, values: dict,
@@ -188,7 +194,7 @@ def compute(values: dict) -> dict:
     if not config:
         raise ValidationError("config", "config.json を貼り付けるか、モデルを選んでください。",
                               "Paste a config.json or choose a model.")
-    shape, facts = model_shape(config, inputs.BYTES_PER_ELEMENT[values["kv_dtype"]])
+    shape, facts = model_shape(config, values["kv_dtype"], values["context_length"])
     requested = values["ep_degree"]
     ep_degree = min(requested, shape.num_experts) if shape.is_moe else 1
     bytes_per_weight = inputs.WEIGHT_BITS[values["weight_dtype"]] / 8
