@@ -28,7 +28,6 @@ from dscalc import web  # noqa: E402
 ROOT = site_state.ROOT
 FENCE = re.compile(r"^```dscalc[ \t]+(?P<id>[a-z0-9-]+)[ \t]*\n(?P<body>.*?)^```[ \t]*$",
                    re.MULTILINE | re.DOTALL)
-PLACEHOLDER_RE = re.compile(r'<div data-dscalc-form="(\d+)"></div>')
 SOURCE_HEADING = {"ja": "Python ソース", "en": "Python source"}
 
 BOOT_SCRIPT = (ROOT / "docs" / "assets" / "dscalc" / "boot.js").read_text(encoding="utf-8")
@@ -56,31 +55,21 @@ def source_page_markdown(module_path: str, lang: str) -> str:
 
 def on_page_markdown(markdown: str, page, config, files):
     state = site_state.of(config)
-    forms = []
-
-    def remember(match: re.Match) -> str:
-        forms.append((match.group("id"), match.group("body")))
-        return "\n" + site_state.placeholder("form", len(forms) - 1) + "\n"
-
-    markdown = FENCE.sub(remember, markdown)
-    state.blocks[("form", page.file.src_uri)] = forms
-    return markdown
+    return site_state.lift_blocks(state, "form", FENCE, markdown, page,
+                                  lambda match: (match.group("id"), match.group("body")))
 
 
 def on_page_content(content: str, page, config, files):
     state = site_state.of(config)
-    forms = state.blocks.get(("form", page.file.src_uri)) or []
-    if not forms:
-        return content
     counts: dict[str, int] = {}
 
-    def replace(match: re.Match) -> str:
-        calc_id, body = forms[int(match.group(1))]
+    def render(block) -> str:
+        calc_id, body = block
         counts[calc_id] = counts.get(calc_id, 0) + 1
         instance = calc_id if counts[calc_id] == 1 else f"{calc_id}-{counts[calc_id]}"
         return render_form(state, calc_id, parse_body(state, calc_id, body, page), instance, page)
 
-    return PLACEHOLDER_RE.sub(replace, content)
+    return site_state.put_back(state, "form", content, page, render)
 
 
 def on_post_page(output: str, page, config):

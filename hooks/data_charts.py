@@ -43,7 +43,6 @@ from dscalc import web  # noqa: E402
 
 DATA = site_state.ROOT / "data"
 FENCE = re.compile(r"^```chart[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-PLACEHOLDER_RE = re.compile(r'<div data-dscalc-chart="(\d+)"></div>')
 SOURCES_WORD = {"ja": "出典", "en": "Sources"}
 STATUS_WORD = {"ja": {"unverified": "未確認", "disputed": "異説あり"},
                "en": {"unverified": "unverified", "disputed": "disputed"}}
@@ -51,24 +50,14 @@ STATUS_WORD = {"ja": {"unverified": "未確認", "disputed": "異説あり"},
 
 def on_page_markdown(markdown: str, page, config, files):
     state = site_state.of(config)
-    blocks = []
-
-    def remember(match: re.Match) -> str:
-        blocks.append(match.group("body"))
-        return "\n" + site_state.placeholder("chart", len(blocks) - 1) + "\n"
-
-    markdown = FENCE.sub(remember, markdown)
-    state.blocks[("chart", page.file.src_uri)] = blocks
-    return markdown
+    return site_state.lift_blocks(state, "chart", FENCE, markdown, page,
+                                  lambda match: match.group("body"))
 
 
 def on_page_content(content: str, page, config, files):
     state = site_state.of(config)
-    blocks = state.blocks.get(("chart", page.file.src_uri)) or []
-    if not blocks:
-        return content
-    return PLACEHOLDER_RE.sub(
-        lambda match: render(blocks[int(match.group(1))], state.lang, page.file.src_uri), content)
+    return site_state.put_back(state, "chart", content, page,
+                               lambda body: render(body, state.lang, page.file.src_uri))
 
 
 # --------------------------------------------------------------------------- reading data

@@ -7,6 +7,7 @@ calculator inputs written as ``fact:ID``, the sources table).
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,3 +79,27 @@ def localized(text, lang: str) -> str | None:
 
 def placeholder(kind: str, index: int) -> str:
     return f'<div data-dscalc-{kind}="{index}"></div>'
+
+
+def lift_blocks(state: BuildState, kind: str, fence, markdown: str, page, keep) -> str:
+    """Replace each fenced block ``fence`` matches by a placeholder that Markdown leaves alone,
+    remembering ``keep(match)`` for the page; ``blocks_of`` gives them back in on_page_content,
+    where ``put_back`` swaps the rendered HTML in."""
+    blocks = []
+
+    def remember(match) -> str:
+        blocks.append(keep(match))
+        return "\n" + placeholder(kind, len(blocks) - 1) + "\n"
+
+    markdown = fence.sub(remember, markdown)
+    state.blocks[(kind, page.file.src_uri)] = blocks
+    return markdown
+
+
+def put_back(state: BuildState, kind: str, content: str, page, render) -> str:
+    """Swap each placeholder of ``kind`` for ``render(remembered block, index)``."""
+    blocks = state.blocks.get((kind, page.file.src_uri)) or []
+    if not blocks:
+        return content
+    pattern = re.compile(rf'<div data-dscalc-{kind}="(\d+)"></div>')
+    return pattern.sub(lambda match: render(blocks[int(match.group(1))]), content)

@@ -15,6 +15,8 @@ from .text import Text
 
 CUSTOM = "custom"
 DEFAULT_MODEL = "deepseek-v3"
+#: The ``model`` choice meaning "no model: a bare parameter count, typed in ``params``".
+PARAMS = "params"
 
 CUSTOM_CHOICE = Choice(CUSTOM, Text("貼り付けた config.json / 個別の値",
                                     "Pasted config.json / individual values"))
@@ -52,6 +54,19 @@ def model(extra: tuple[Choice, ...] = (), default: str = DEFAULT_MODEL) -> Field
                            "config.json を貼り付けるとそちらが優先されます。",
                            "Presets from real models' config.json files (sources on the Sources "
                            "page). A pasted config.json wins."))
+
+
+def model_or_params() -> Field:
+    """The ``model`` input with one more choice: a bare parameter count (the ``params`` input)."""
+    return model(extra=(Choice(PARAMS, Text("パラメータ数だけで指定（下の欄）",
+                                            "Parameter count only (field below)")),))
+
+
+def params(help_text: Text) -> Field:
+    """An optional parameter count typed as ``175B``, ``1.75e11`` or ``1750億``."""
+    return Field("params", "int", Text("パラメータ数（任意）", "Parameter count (optional)"),
+                 optional=True, minimum=1, maximum=10**15, unit=Text("個", "parameters"),
+                 magnitudes=True, help=help_text)
 
 
 def config() -> Field:

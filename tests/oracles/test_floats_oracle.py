@@ -19,16 +19,12 @@ Skipped where ml_dtypes or numpy is missing, except under ``make test``
 """
 
 import math
-import os
 
 import pytest
+from reference import oracle
 
-if os.environ.get("DSCALC_REQUIRE_ORACLES"):
-    import ml_dtypes  # noqa: E402  (make test installs the oracles: missing ones must fail, not skip)
-    import numpy as np  # noqa: E402
-else:
-    ml_dtypes = pytest.importorskip("ml_dtypes")
-    np = pytest.importorskip("numpy")
+ml_dtypes = oracle("ml_dtypes")
+np = oracle("numpy")
 
 from dscalc import floats  # noqa: E402
 from dscalc.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0  # noqa: E402

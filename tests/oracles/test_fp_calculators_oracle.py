@@ -7,16 +7,12 @@ the NaN/inf kinds, the block-scaled values) is that codec's answer, on float32-e
 """
 
 import math
-import os
 
 import pytest
+from reference import oracle
 
-if os.environ.get("DSCALC_REQUIRE_ORACLES"):
-    import ml_dtypes  # noqa: E402
-    import numpy as np  # noqa: E402
-else:
-    ml_dtypes = pytest.importorskip("ml_dtypes")
-    np = pytest.importorskip("numpy")
+ml_dtypes = oracle("ml_dtypes")
+np = oracle("numpy")
 
 import dscalc  # noqa: E402
 

@@ -8,21 +8,14 @@ with ``dscalc`` for many random tokens. Skipped where torch or transformers is n
 (``DSCALC_REQUIRE_ORACLES=1``), where a missing oracle fails.
 """
 
-import os
 import random
 import struct
 
 import pytest
+from reference import oracle
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-if os.environ.get("DSCALC_REQUIRE_ORACLES"):
-    import torch  # noqa: E402  (make test installs the oracles: missing ones must fail, not skip)
-    import transformers  # noqa: E402,F401
-else:
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("transformers")
+torch = oracle("torch")
+transformers = oracle("transformers")
 from transformers import DeepseekV3Config  # noqa: E402
 from transformers.models.deepseek_v3.modeling_deepseek_v3 import (  # noqa: E402
     DeepseekV3MoE,

@@ -11,19 +11,12 @@ Skipped where torch or transformers is not installed, except under ``make test``
 (``DSCALC_REQUIRE_ORACLES=1``), where a missing oracle fails.
 """
 
-import os
 
 import pytest
+from reference import oracle
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-if os.environ.get("DSCALC_REQUIRE_ORACLES"):
-    import torch  # noqa: E402
-    import transformers  # noqa: E402
-else:
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
+torch = oracle("torch")
+transformers = oracle("transformers")
 
 import dscalc  # noqa: E402
 

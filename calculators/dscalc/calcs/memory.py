@@ -23,12 +23,12 @@ from .. import data, inputs
 from ..configs import read_layout
 from ..errors import ValidationError
 from ..params import model_size
-from ..schema import Calculator, Choice, Field, Output
+from ..schema import Calculator, Field, Output
 from ..text import Text
 from ..units import latex_int
 from .kv_cache import cache_size
 
-PARAMS = "params"
+PARAMS = inputs.PARAMS
 
 
 def weight_bytes(params: int, bits: int) -> int:
@@ -139,13 +139,9 @@ MEMORY = Calculator(
                  "Weights plus KV cache in bytes, and how many of the chosen accelerators hold "
                  "them."),
     inputs=(
-        inputs.model(extra=(Choice(PARAMS, Text("パラメータ数だけで指定（下の欄）",
-                                               "Parameter count only (field below)")),)),
+        inputs.model_or_params(),
         inputs.config(),
-        Field("params", "int", Text("パラメータ数（任意）", "Parameter count (optional)"),
-              optional=True, minimum=1, maximum=10**15, unit=Text("個", "parameters"),
-              magnitudes=True,
-              help=Text("入力すると、重みはモデルの総パラメータ数の代わりにこの値で計算します。"
+        inputs.params(Text("入力すると、重みはモデルの総パラメータ数の代わりにこの値で計算します。"
                         "「175B」「1.75e11」「1750億」のような書き方もできます。",
                         "When given, weights use this instead of the model's total parameters. "
                         "Forms like “175B”, “1.75e11” or “1750億” work.")),

@@ -47,11 +47,11 @@ from .. import data, inputs
 from ..charts import BarChart, BarSeries
 from ..errors import ValidationError
 from ..params import model_size
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
+from ..schema import Calculator, ChartSlot, Field, Output
 from ..text import Text
 from ..units import latex_int
 
-PARAMS = "params"
+PARAMS = inputs.PARAMS
 RECIPES = ("bf16", "fp8", "fp4")
 COMPONENTS = ("weights", "gradients", "master", "optimizer")
 #: DeepSeek-V3's weight blocks: one FP32 scale per 128 × 128 weights.
@@ -226,13 +226,9 @@ TRAINING_MEMORY = Calculator(
                  "Bytes of weights, gradients, master weights and optimizer states under three "
                  "mixed-precision recipes, and a chip's dense BF16, FP8 and FP4 peaks."),
     inputs=(
-        inputs.model(extra=(Choice(PARAMS, Text("パラメータ数だけで指定（下の欄）",
-                                               "Parameter count only (field below)")),)),
+        inputs.model_or_params(),
         inputs.config(),
-        Field("params", "int", Text("パラメータ数（任意）", "Parameter count (optional)"),
-              optional=True, minimum=1, maximum=10**15, unit=Text("個", "parameters"),
-              magnitudes=True,
-              help=Text("入力すると、モデルの代わりにこの値を使います（すべて Linear 層として数えます）。",
+        inputs.params(Text("入力すると、モデルの代わりにこの値を使います（すべて Linear 層として数えます）。",
                         "When given, used instead of the model (all counted as Linear-layer "
                         "parameters).")),
         inputs.chip(default="h800-sxm"),
