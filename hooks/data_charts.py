@@ -38,7 +38,6 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_state  # noqa: E402
-from site_state import localized  # noqa: E402
 from dscalc import web  # noqa: E402
 
 DATA = site_state.ROOT / "data"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from helpers import BOOT_TIMEOUT_MS, change_and_wait, form, wait_ready
+from helpers import change_and_wait, form, wait_ready
 
 
 def test_a_deeply_nested_config_in_the_url_gets_a_message_not_a_dead_runtime(page, base_url):

@@ -23,7 +23,6 @@ from transformers.models.deepseek_v3.modeling_deepseek_v3 import (  # noqa: E402
 )
 
 import dscalc  # noqa: E402
-from dscalc import routing  # noqa: E402
 from dscalc.calcs import moe_routing  # noqa: E402
 
 #: The router works in float32; decisions closer than this are left out of the comparison,

@@ -8,8 +8,6 @@ from hypothesis import assume, given, settings, strategies as st
 
 import dscalc
 from dscalc.calcs import moe_routing
-from dscalc import routing
-from dscalc.schema import validate
 
 
 @st.composite

@@ -5,7 +5,6 @@ cited, the same inline computed values (calculator, output and inputs), the same
 the same number of charts. A translation that drops a section, a number or a chart fails here.
 """
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 

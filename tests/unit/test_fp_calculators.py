@@ -19,7 +19,7 @@ import dscalc
 from dscalc import accumulation as acc
 from dscalc import block_scaling as bs
 from dscalc import data, floats, web
-from dscalc.calcs import block_scaling as scaling_schemes, fp8_accumulation, training_memory
+from dscalc.calcs import block_scaling as scaling_schemes
 
 FORMATS = ("e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "e8m0")
 SIGNED = FORMATS[:-1]

@@ -9,7 +9,6 @@ import pytest
 import dscalc
 from dscalc import web
 from dscalc.calcs import moe_routing
-from dscalc import routing
 from dscalc.schema import validate
 
 CALC = dscalc.get("moe-routing")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from .. import data
 from ..errors import ValidationError
 from ..export_rules import (DENSITY_A2, DENSITY_B1_LOW, DENSITY_B2_LOW, TPP_A1, TPP_A2,
-                            TPP_B1_LOW, TPP_2026_MAX, chip_tpp, classify_2022, classify_2023,
+                            TPP_B1_LOW, chip_tpp, classify_2022, classify_2023,
                             density_band_edges, in_2026_case_by_case_band, performance_density,
                             tpp)
 from ..schema import Calculator, Choice, Field, Output

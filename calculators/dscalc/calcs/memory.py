@@ -23,7 +23,7 @@ from .. import data, inputs
 from ..configs import read_layout
 from ..errors import ValidationError
 from ..params import model_size
-from ..schema import Calculator, Field, Output
+from ..schema import Calculator, Output
 from ..text import Text
 from ..units import latex_int
 from .kv_cache import cache_size

@@ -24,7 +24,6 @@ compute-bound), and the sampling rule used to accept drafts.
 from __future__ import annotations
 
 from ..charts import LineChart, Marker, Series
-from ..errors import ValidationError
 from ..schema import Calculator, ChartSlot, Field, Output
 from ..text import Text
 from ..units import latex_number, significant

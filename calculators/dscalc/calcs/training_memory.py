@@ -47,7 +47,7 @@ from .. import data, inputs
 from ..charts import BarChart, BarSeries
 from ..errors import ValidationError
 from ..params import model_size
-from ..schema import Calculator, ChartSlot, Field, Output
+from ..schema import Calculator, ChartSlot, Output
 from ..text import Text
 from ..units import latex_int
 
