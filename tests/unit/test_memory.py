@@ -96,9 +96,19 @@ def test_h200_has_141_gb_from_data():
     assert dscalc.data.chips()["h200-sxm"]["memory_bytes"] == 141_000_000_000
 
 
-def test_the_default_chip_is_the_h100_sxm():
+def test_the_default_chip_is_the_h100_sxm_with_the_memory_software_can_allocate():
+    """HBM comes in GiB: NVIDIA labels the H100 "80GB", and nvidia-smi shows 81,559 MiB usable."""
     result = memory()
-    assert result["chip_memory_bytes"] == dscalc.data.chips()["h100-sxm"]["memory_bytes"]
+    chip = dscalc.data.chips()["h100-sxm"]
+    assert result["chip_memory_bytes"] == chip["memory_visible_bytes"] == 81_559 * 2**20
+    assert result["chip_memory_label_bytes"] == chip["memory_bytes"] == 80_000_000_000
+    assert "81,559" not in notes() and "85,520,809,984" in notes()
+
+
+def test_deepseek_v3_in_bf16_needs_sixteen_h100s_by_allocatable_memory_not_seventeen():
+    result = memory(model="deepseek-v3", weight_dtype="bf16", context_length=1)
+    assert result["gpus_needed"] == 16  # 1.342 TB / 85.5 GB; by the "80 GB" label it would be 17
+    assert -(-result["total_bytes"] // 80_000_000_000) == 17
 
 
 @pytest.mark.parametrize("total, chip, needed", [

@@ -310,3 +310,17 @@ def test_results_are_plain_json():
     for preset in ("toy", "deepseek-v3"):
         result = route(preset=preset)
         assert json.loads(json.dumps(result)) == result
+
+
+@pytest.mark.parametrize("typed, field", [
+    ({"num_experts": 15}, "num_experts"),          # 15 experts do not split into the toy's 4 groups
+    ({"num_groups": 3}, "num_groups"),             # 16 experts do not split into 3 groups
+    ({"num_experts": 15, "num_groups": 4}, "num_groups"),
+    ({"topk_groups": 5}, "topk_groups"),
+    ({"num_groups": 1, "topk_groups": 2}, "topk_groups"),
+    ({"top_k": 9}, "top_k"),
+])
+def test_a_conflict_is_shown_under_the_value_the_reader_typed(typed, field):
+    with pytest.raises(dscalc.ValidationError) as caught:
+        route(**typed)
+    assert caught.value.field == field

@@ -75,7 +75,9 @@ def compute(values: dict) -> dict:
     kv_bytes = (model["kv_cache_bytes_per_token"] * values["context_length"]
                 + model["kv_cache_bounded_bytes"]) * values["batch_size"]
     chip = data.chips()[values["chip"]]
-    chip_memory = chip["memory_bytes"]
+    # What software can allocate (nvidia-smi's figure) where the table has it: HBM comes in GiB,
+    # and the vendor's "80 GB" label would understate an H100 by about 7%.
+    chip_memory = chip.get("memory_visible_bytes") or chip["memory_bytes"]
     total = weights + kv_bytes
     return {
         "model_name": inputs.model_name(values["model"], values["config"]),
@@ -85,6 +87,8 @@ def compute(values: dict) -> dict:
         "total_bytes": total,
         "chip_name": chip["name"],
         "chip_memory_bytes": chip_memory,
+        "chip_memory_label_bytes": chip["memory_bytes"],
+        "chip_memory_is_visible": bool(chip.get("memory_visible_bytes")),
         "gpus_needed": gpus_needed(total, chip_memory),
         "fits_on_one_gpu": total <= chip_memory,
     }
@@ -92,6 +96,12 @@ def compute(values: dict) -> dict:
 
 def notes(values: dict, out: dict) -> list[Text]:
     found = []
+    if out["chip_memory_is_visible"]:
+        found.append(Text("1 枚のメモリは、ソフトウェアから使える容量（nvidia-smi の表示 {visible:,} バイト）です。"
+                          "ベンダーの表記は {label:,} バイト相当です。",
+                          "Memory per accelerator is what software can allocate (nvidia-smi's "
+                          "{visible:,} bytes); the vendor's label corresponds to {label:,} bytes.")
+                     .format(visible=out["chip_memory_bytes"], label=out["chip_memory_label_bytes"]))
     if not out["has_kv_shape"]:
         found.append(Text("KV キャッシュは含みません（パラメータ数だけでは層・ヘッドの形が分からないため）。",
                           "KV cache not included: a bare parameter count does not give the layer "
@@ -165,6 +175,9 @@ MEMORY = Calculator(
         Output("total_bytes", Text("合計", "Total"), "bytes"),
         Output("chip_name", Text("アクセラレータ", "Accelerator"), "text"),
         Output("chip_memory_bytes", Text("1 枚のメモリ", "Memory per accelerator"), "bytes"),
+        Output("chip_memory_label_bytes", Text("ベンダー表記のメモリ", "Memory as the vendor labels it"),
+               "data"),
+        Output("chip_memory_is_visible", Text("使える容量を使ったか", "Allocatable memory used"), "data"),
         Output("gpus_needed", Text("必要な枚数（メモリだけで見た下限）",
                                    "Accelerators needed (memory-only lower bound)"), "count"),
         Output("fits_on_one_gpu", Text("1 枚に収まるか", "Fits on one accelerator"), "bool"),

@@ -57,26 +57,35 @@ def resolve_sizes(values: dict) -> dict:
     return sizes
 
 
-def check_sizes(sizes: dict) -> None:
+def _blame(typed: dict, first: str, second: str) -> str:
+    """The field a conflict is shown under: the one the reader typed (``second`` when both or
+    neither were typed), so the message sits next to the value that caused it."""
+    if typed.get(first) is not None and typed.get(second) is None:
+        return first
+    return second
+
+
+def check_sizes(sizes: dict, typed: dict | None = None) -> None:
+    typed = typed or {}
     experts, groups = sizes["num_experts"], sizes["num_groups"]
     keep, top_k = sizes["topk_groups"], sizes["top_k"]
     if experts % groups:
-        raise _error("num_groups",
+        raise _error(_blame(typed, "num_experts", "num_groups"),
                      f"グループ数 {groups} はエキスパート数 {experts} を割り切る必要があります。",
                      f"The number of groups ({groups}) must divide the number of experts "
                      f"({experts}).")
     if experts // groups < 2:
-        raise _error("num_groups",
+        raise _error(_blame(typed, "num_experts", "num_groups"),
                      "各グループに 2 個以上のエキスパートが必要です（グループのスコアは上位 2 個の和）。",
                      "Each group needs at least 2 experts (a group's score is the sum of its "
                      "top 2).")
     if keep > groups:
-        raise _error("topk_groups",
+        raise _error(_blame(typed, "num_groups", "topk_groups"),
                      f"残すグループ数 {keep} はグループ数 {groups} 以下にしてください。",
                      f"Groups kept ({keep}) cannot exceed the number of groups ({groups}).")
     candidates = keep * (experts // groups)
     if top_k > candidates:
-        raise _error("top_k",
+        raise _error(_blame(typed, "topk_groups", "top_k"),
                      f"選ぶエキスパート数 {top_k} は、残したグループ内のエキスパート数 "
                      f"{candidates} 以下にしてください。",
                      f"Experts chosen ({top_k}) cannot exceed the experts in the kept groups "
@@ -85,7 +94,7 @@ def check_sizes(sizes: dict) -> None:
 
 def trace(values: dict, sizes: dict) -> Routing:
     """Check the cleaned inputs as a whole and route."""
-    check_sizes(sizes)
+    check_sizes(sizes, values)
     experts = sizes["num_experts"]
     logits = values.get("scores_logits")
     if logits is None:

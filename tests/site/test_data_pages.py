@@ -1,0 +1,65 @@
+"""Pages built from data/: charts carry only numbers from data/, and the fact-check page lists
+every claim in data/claims.yaml."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHART = re.compile(r"^```chart[ \t]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+#: What a chart block may say: where the data is, which fields go where, and words. No numbers.
+ALLOWED = {"kind", "data", "where", "category", "series", "value", "x", "y", "label", "when",
+           "title", "description", "x_label", "y_label", "value_label", "value_format",
+           "x_format", "y_format", "x_log", "y_log", "value_log", "step", "stacked",
+           "horizontal", "categories"}
+WORDS = {"title", "description", "x_label", "y_label", "value_label"}
+
+
+def chart_blocks():
+    for path in sorted((ROOT / "docs").glob("*/*.md")):
+        for match in CHART.finditer(path.read_text(encoding="utf-8")):
+            yield f"{path.parent.name}/{path.name}", yaml.safe_load(match.group("body"))
+
+
+def numbers_in(value):
+    if isinstance(value, bool):
+        return
+    if isinstance(value, (int, float)):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from numbers_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from numbers_in(item)
+
+
+BLOCKS = list(chart_blocks())
+
+
+def test_there_are_charts_from_data():
+    assert len(BLOCKS) >= 20
+
+
+@pytest.mark.parametrize("where, block", BLOCKS, ids=[where for where, _ in BLOCKS])
+def test_a_chart_block_says_where_the_numbers_are_and_types_none(where, block):
+    assert set(block) <= ALLOWED, f"{where}: unknown keys {set(block) - ALLOWED}"
+    assert (ROOT / "data" / block["data"]).exists(), where
+    for key, value in block.items():
+        if key in WORDS:
+            assert isinstance(value, (str, dict)), (where, key)
+            if isinstance(value, dict):
+                assert set(value) == {"ja", "en"}, (where, key)
+        elif key not in ("where", "categories"):
+            # Field names, kinds and flags: never a figure typed into the page.
+            assert not list(numbers_in(value)), (where, key, value)
+
+
+def test_the_fact_check_page_lists_every_claim_in_both_languages(site_dir):
+    claims = yaml.safe_load((ROOT / "data" / "claims.yaml").read_text(encoding="utf-8"))
+    for prefix in ("", "en/"):
+        page = (site_dir / prefix / "fact-check" / "index.html").read_text(encoding="utf-8")
+        missing = [claim["id"] for claim in claims if f'id="claim-{claim["id"]}"' not in page]
+        assert missing == [], (prefix, missing)
