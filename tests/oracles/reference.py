@@ -18,3 +18,14 @@ def oracle(name: str):
     if os.environ.get("DSCALC_REQUIRE_ORACLES"):
         return importlib.import_module(name)
     return pytest.importorskip(name)
+
+
+def ml_dtypes_by_format():
+    """ml_dtypes' dtype for each of our format names: the finite-only ("fn") variants for E4M3,
+    FP6 and FP4, the unsigned one ("fnu") for E8M0."""
+    ml_dtypes = oracle("ml_dtypes")
+    return {
+        "e4m3": ml_dtypes.float8_e4m3fn, "e5m2": ml_dtypes.float8_e5m2,
+        "e3m2": ml_dtypes.float6_e3m2fn, "e2m3": ml_dtypes.float6_e2m3fn,
+        "e2m1": ml_dtypes.float4_e2m1fn, "e8m0": ml_dtypes.float8_e8m0fnu,
+    }

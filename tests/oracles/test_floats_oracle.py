@@ -21,7 +21,7 @@ Skipped where ml_dtypes or numpy is missing, except under ``make test``
 import math
 
 import pytest
-from reference import oracle
+from reference import ml_dtypes_by_format, oracle
 
 ml_dtypes = oracle("ml_dtypes")
 np = oracle("numpy")
@@ -29,11 +29,7 @@ np = oracle("numpy")
 from dscalc import floats  # noqa: E402
 from dscalc.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0  # noqa: E402
 
-DTYPES = {
-    "e4m3": ml_dtypes.float8_e4m3fn, "e5m2": ml_dtypes.float8_e5m2,
-    "e3m2": ml_dtypes.float6_e3m2fn, "e2m3": ml_dtypes.float6_e2m3fn,
-    "e2m1": ml_dtypes.float4_e2m1fn, "e8m0": ml_dtypes.float8_e8m0fnu,
-}
+DTYPES = ml_dtypes_by_format()
 FORMATS = [E4M3, E5M2, E3M2, E2M3, E2M1, E8M0]
 SAMPLES_PER_FORMAT = 100_000
 #: A cross-check of the slow rational encoder on a share of the same inputs.

@@ -9,18 +9,14 @@ the NaN/inf kinds, the block-scaled values) is that codec's answer, on float32-e
 import math
 
 import pytest
-from reference import oracle
+from reference import ml_dtypes_by_format, oracle
 
 ml_dtypes = oracle("ml_dtypes")
 np = oracle("numpy")
 
 import dscalc  # noqa: E402
 
-DTYPES = {
-    "e4m3": ml_dtypes.float8_e4m3fn, "e5m2": ml_dtypes.float8_e5m2,
-    "e3m2": ml_dtypes.float6_e3m2fn, "e2m3": ml_dtypes.float6_e2m3fn,
-    "e2m1": ml_dtypes.float4_e2m1fn, "e8m0": ml_dtypes.float8_e8m0fnu,
-}
+DTYPES = ml_dtypes_by_format()
 BITS = {"e4m3": 8, "e5m2": 8, "e3m2": 6, "e2m3": 6, "e2m1": 4, "e8m0": 8}
 
 
