@@ -30,8 +30,6 @@ FENCE = re.compile(r"^```dscalc[ \t]+(?P<id>[a-z0-9-]+)[ \t]*\n(?P<body>.*?)^```
                    re.MULTILINE | re.DOTALL)
 SOURCE_HEADING = {"ja": "Python ソース", "en": "Python source"}
 
-BOOT_SCRIPT = (ROOT / "docs" / "assets" / "dscalc" / "boot.js").read_text(encoding="utf-8")
-
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"),
                                 autoescape=True, undefined=jinja2.StrictUndefined)
 
@@ -70,29 +68,6 @@ def on_page_content(content: str, page, config, files):
         return render_form(state, calc_id, parse_body(state, calc_id, body, page), instance, page)
 
     return site_state.put_back(state, "form", content, page, render)
-
-
-def on_post_page(output: str, page, config):
-    """A page with a calculator starts Python from its <head> (boot.js), so the runtime boots
-    while the page loads; the form's own data attributes name the runtime and the wheel."""
-    found = re.search(r'<form class="dscalc"[^>]*>', output)
-    if not found or "</head>" not in output:
-        return output
-    form = found.group(0)
-
-    def attribute(name: str) -> str:
-        match = re.search(rf'{name}="([^"]*)"', form)
-        return match.group(1) if match else ""
-
-    to_root = get_relative_url(".", page.url or ".")
-    worker = posixpath.join(to_root, "assets/dscalc/worker.js")
-    package = attribute("data-package")
-    # boot.js is inlined (a request saved before the worker can start); the CSP allows it by hash.
-    meta = (f'<meta name="dscalc-runtime" data-pyodide="{attribute("data-pyodide")}" '
-            f'data-wheel="{attribute("data-wheel")}" data-worker="{worker}"'
-            + (f' data-package="{package}"' if package else "") + ">"
-            f"<script>{BOOT_SCRIPT}</script>")
-    return output.replace("</head>", meta + "</head>", 1)
 
 
 def parse_body(state, calc_id: str, body: str, page) -> dict:

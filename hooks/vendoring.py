@@ -35,7 +35,9 @@ SHARED_ASSETS = ROOT / "docs" / "assets"
 #: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json")
-KATEX_FILES = ("katex.min.js", "katex.min.css")
+#: KaTeX runs in the browser only to typeset a formula a recompute changed; it writes MathML, so
+#: neither its stylesheet nor its fonts are needed.
+KATEX_FILES = ("katex.min.js",)
 
 
 def on_config(config):
@@ -103,9 +105,6 @@ def on_post_build(config):
     if state.lock_tool:
         register_wheel_in_lockfile(state, site / "assets" / "pyodide" / "pyodide-lock.json")
     copy_package_files("katex/dist", KATEX_FILES, site / "assets" / "katex")
-    fonts = NODE_MODULES / "katex" / "dist" / "fonts"
-    shutil.copytree(fonts, site / "assets" / "katex" / "fonts", dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.ttf", "*.woff"))
 
 
 #: Material's files that both language builds write identically (lunr's language packs stay with

@@ -1,32 +1,47 @@
-"""Speed of the calculators as a reader meets them. Prints figures and ratios; asserts nothing.
+"""Speed of the site as a reader meets it. Prints figures and ratios; asserts nothing.
 
-    .venv/bin/python tools/bench.py site [--runs 3]
+    .venv/bin/python tools/bench.py site [--runs 3] [--pages kv-cache,moe] [--langs ja,en]
+                                         [--skip lighthouse,reading,python]
 
-- python: ``dscalc.web.evaluate`` with defaults, one language, per calculator, in CPython
-  (median of 50 after one warm-up) — the work behind every prerendered form and every recompute;
-- cold: navigation to the first result computed by Python in the browser (empty cache, a URL
-  that carries a scenario, so the page computes as soon as it can);
-- boot: bare Pyodide on the same assets and server (loadPyodide + one runPython);
-- their ratio: what our page adds on top of Pyodide itself (wheel, worker, dscalc import);
-- recompute: in-page time from an input change to the new result on screen, once Python is
-  warm: a select (answered at once) and a typed number (the 120 ms typing debounce subtracted);
-- bytes: sent by the server (gzip, as GitHub Pages sends) for one cold visit to a page without a
-  calculator, and to a page with one, before and after Python loads.
+Everything runs in one process against one local server (``tools/serve.py``: gzip and cache
+headers as GitHub Pages sends them), so the ratios compare like with like.
+
+- lighthouse: Lighthouse (``node_modules``, pinned in package.json) with its default settings —
+  simulated mobile, throttled — per page and language; the median of ``--runs`` runs of the
+  performance score, FCP, LCP, TBT, CLS and DOM size (single runs swing, so never one);
+- reading: bytes the server sends to a phone-sized reader who opens the page and reads for
+  ``--read-seconds`` (10) without scrolling or touching anything, and the page's element count;
+- first result, (a): a cold reader (empty cache) who lands on the KV-cache page and edits a field
+  at once: wall time from navigation to the live answer, beside a bare Pyodide boot navigated
+  the same way on the same assets (its own page: loadPyodide + one runPython), and their ratio;
+- first result, (b): a cold reader who scrolls to the calculator, reads for 8 s and then edits:
+  time from the edit to the answer on screen;
+- recompute: once Python is warm, from an input change to the new result (a select answers at
+  once; a typed number waits for the 120 ms typing debounce, subtracted here);
+- python: ``dscalc.web.evaluate`` with defaults per calculator in CPython (median of 50).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serve import make_server, serve_in_background  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75, "is_mobile": True,
+         "has_touch": True}  # Lighthouse's emulated phone (Moto G Power)
 BOOT_PAGE = """<!doctype html><meta charset="utf-8"><title>boot</title><script type="module">
 const t0 = performance.now();
 const { loadPyodide } = await import("./assets/pyodide/pyodide.mjs");
@@ -34,32 +49,95 @@ const py = await loadPyodide({ indexURL: new URL("./assets/pyodide/", location.h
 py.runPython("1 + 1");
 window.bootMs = performance.now() - t0;
 </script>"""
+FIRST_FORM = "document.querySelector('form.dscalc')"
+TYPING_DEBOUNCE_MS = 120  # docs/assets/dscalc/dscalc.js
 
 
-def cold_first_result_ms(browser, base: str) -> float:
+def content_pages(site: Path) -> list[str]:
+    """Every page of the navigation, by path below a language root ('' is the home page)."""
+    pages = ["" if path.stem == "index" else f"{path.stem}/"
+             for path in sorted((ROOT / "docs" / "ja").glob("*.md"))]
+    notebooks = sorted((ROOT / "docs" / "ja" / "notebooks").glob("*.ipynb"))
+    pages += [f"notebooks/{path.stem}/" for path in notebooks]
+    return [page for page in pages if (site / page / "index.html").is_file()]
+
+
+def page_url(base: str, lang: str, page: str) -> str:
+    return base + ("" if lang == "ja" else "en/") + page
+
+
+# ------------------------------------------------------------------ Lighthouse
+
+LIGHTHOUSE_AUDITS = {"fcp": "first-contentful-paint", "lcp": "largest-contentful-paint",
+                     "tbt": "total-blocking-time", "cls": "cumulative-layout-shift",
+                     "nodes": "dom-size", "weight": "total-byte-weight"}
+
+
+def lighthouse_once(url: str, chromium: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        subprocess.run(
+            [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+             "--only-categories=performance,accessibility,best-practices,seo",
+             "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
+            check=True, env={**os.environ, "CHROME_PATH": chromium}, cwd=folder,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        result = json.loads(report.read_text(encoding="utf-8"))
+    figures = {key: result["audits"][audit]["numericValue"] for key, audit in LIGHTHOUSE_AUDITS.items()}
+    for category in ("performance", "accessibility", "best-practices", "seo"):
+        figures[category] = round(100 * (result["categories"][category]["score"] or 0))
+    return figures
+
+
+def lighthouse_median(url: str, chromium: str, runs: int) -> dict:
+    samples = [lighthouse_once(url, chromium) for _ in range(runs)]
+    return {key: statistics.median(sample[key] for sample in samples) for key in samples[0]}
+
+
+# ------------------------------------------------------------------ a reader who only reads
+
+def reading_figures(browser, server, url: str, seconds: float) -> tuple[int, int]:
+    """(bytes sent, elements) for a phone-sized reader who opens ``url`` and reads without
+    scrolling or touching anything for ``seconds``."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    start = server.bytes_sent
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(seconds * 1000)
+    sent = server.bytes_sent - start
+    elements = page.evaluate("document.getElementsByTagName('*').length")
+    context.close()
+    return sent, elements
+
+
+# ------------------------------------------------------------------ the first live result
+
+def bare_boot_ms(browser, base: str) -> tuple[float, float]:
+    """(wall time from navigation, time inside the page) of a bare Pyodide boot, cold."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/__boot__.html", lambda route: route.fulfill(body=BOOT_PAGE, content_type="text/html"))
+    start = time.perf_counter()
+    page.goto(base + "__boot__.html", wait_until="commit")
+    page.wait_for_function("() => window.bootMs !== undefined", timeout=180_000, polling=10)
+    wall = (time.perf_counter() - start) * 1000
+    inside = page.evaluate("window.bootMs")
+    context.close()
+    return wall, inside
+
+
+def land_and_edit_ms(browser, base: str) -> float:
+    """Cold navigation to the KV-cache page, an edit as soon as the field takes one, the answer."""
     context = browser.new_context()
     page = context.new_page()
     start = time.perf_counter()
-    page.goto(base + "en/kv-cache/?kv-cache.context_length=65536")
-    page.wait_for_function("() => document.querySelector('form.dscalc').dataset.answers === '1'",
-                           timeout=180_000)
+    page.goto(base + "en/kv-cache/", wait_until="commit")
+    page.fill('form.dscalc [name="context_length"]', "65536")
+    page.wait_for_function(f"() => {FIRST_FORM}.dataset.answers === '1'", timeout=180_000, polling=10)
     elapsed = (time.perf_counter() - start) * 1000
     context.close()
     return elapsed
 
-
-def bare_boot_ms(browser, base: str) -> float:
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/__boot__.html", lambda route: route.fulfill(body=BOOT_PAGE, content_type="text/html"))
-    page.goto(base + "__boot__.html")
-    page.wait_for_function("() => window.bootMs !== undefined", timeout=180_000)
-    value = page.evaluate("window.bootMs")
-    context.close()
-    return value
-
-
-TYPING_DEBOUNCE_MS = 120  # docs/assets/dscalc/dscalc.js
 
 # Time, inside the page, from an input event to the form's next result (dscalc:result).
 CHANGE_AND_TIME = """async ([name, value, kind]) => {
@@ -75,13 +153,26 @@ CHANGE_AND_TIME = """async ([name, value, kind]) => {
 }"""
 
 
+def scroll_read_edit_ms(browser, base: str, read_ms: int = 8000) -> float:
+    """A cold phone-sized reader scrolls to the KV-cache calculator, reads, then edits: ms from
+    the edit to the answer on screen."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(base + "en/kv-cache/", wait_until="load")
+    page.mouse.wheel(0, 200)  # a reader's scroll, then the rest of the way
+    page.evaluate(f"{FIRST_FORM}.scrollIntoView({{block: 'start'}})")
+    page.wait_for_timeout(read_ms)
+    elapsed = page.evaluate(CHANGE_AND_TIME, ["context_length", "65536", "change"])
+    context.close()
+    return elapsed
+
+
 def recompute_ms(browser, base: str, changes: int = 15) -> tuple[list[float], list[float]]:
-    """(select changes, typed changes minus the debounce), in ms."""
+    """(select changes, typed changes minus the debounce), in ms, once Python is warm."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "en/kv-cache/?kv-cache.context_length=1000")
-    page.wait_for_function("() => document.querySelector('form.dscalc').dataset.answers === '1'",
-                           timeout=180_000)
+    page.wait_for_function(f"() => {FIRST_FORM}.dataset.answers === '1'", timeout=180_000)
     selects = [page.evaluate(CHANGE_AND_TIME, ["kv_dtype", "fp8" if step % 2 else "bf16", "change"])
                for step in range(changes)]
     typed = [page.evaluate(CHANGE_AND_TIME, ["context_length", str(2000 + step), "input"])
@@ -92,7 +183,7 @@ def recompute_ms(browser, base: str, changes: int = 15) -> tuple[list[float], li
 
 def python_ms(runs: int = 50) -> dict[str, float]:
     """Median ms of ``web.evaluate`` with defaults, per calculator, in CPython."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "calculators"))
+    sys.path.insert(0, str(ROOT / "calculators"))
     import dscalc
     from dscalc import web
     timings = {}
@@ -107,62 +198,101 @@ def python_ms(runs: int = 50) -> dict[str, float]:
     return timings
 
 
-def page_bytes(browser, server, base: str, path: str, compute: bool) -> int:
-    """Body bytes the server sent for one cold visit (the worker's downloads included)."""
-    context = browser.new_context()
-    page = context.new_page()
-    start = server.bytes_sent
-    # Without compute: what the page needs to be read (up to its load event; the runtime starts
-    # only after that, when the browser is idle).
-    page.goto(base + path, wait_until="networkidle" if compute else "load")
-    if compute:
-        page.fill('form.dscalc [name="context_length"]', "2048")
-        page.wait_for_function("() => document.querySelector('form.dscalc').dataset.state === 'ready'",
-                               timeout=180_000)
-        page.wait_for_load_state("networkidle")
-    context.close()
-    return server.bytes_sent - start
+# ------------------------------------------------------------------ printing
+
+def runs_text(values: list[float]) -> str:
+    return ", ".join(f"{value:.0f}" for value in values)
+
+
+def print_pages(rows: list[dict], with_lighthouse: bool, with_reading: bool) -> None:
+    head = f"{'page':24s} {'lang':4s}"
+    if with_lighthouse:
+        head += f" {'perf':>4s} {'FCP s':>6s} {'LCP s':>6s} {'TBT ms':>7s} {'CLS':>6s} {'a11y':>4s} {'bp':>4s} {'seo':>4s} {'LH nodes':>8s}"
+    if with_reading:
+        head += f" {'read 10 s, bytes':>17s} {'elements':>8s}"
+    print(head)
+    for row in rows:
+        line = f"{(row['page'] or '(home)'):24s} {row['lang']:4s}"
+        if with_lighthouse:
+            lh = row["lighthouse"]
+            line += (f" {lh['performance']:4.0f} {lh['fcp'] / 1000:6.2f} {lh['lcp'] / 1000:6.2f} {lh['tbt']:7.0f}"
+                     f" {lh['cls']:6.3f} {lh['accessibility']:4.0f} {lh['best-practices']:4.0f} {lh['seo']:4.0f}"
+                     f" {lh['nodes']:8.0f}")
+        if with_reading:
+            line += f" {row['read_bytes']:17,} {row['elements']:8,}"
+        print(line, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("site", nargs="?", default="site")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--runs", type=int, default=3, help="runs per median (Lighthouse, cold starts)")
+    parser.add_argument("--pages", default="", help="comma-separated page paths (default: every page)")
+    parser.add_argument("--langs", default="ja,en")
+    parser.add_argument("--read-seconds", type=float, default=10.0)
+    parser.add_argument("--skip", default="", help="any of: lighthouse, reading, first, python")
+    parser.add_argument("--chromium", default=os.environ.get("DSCALC_CHROMIUM", "/usr/bin/chromium"))
     args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    site = Path(args.site)
+    pages = ([page.strip("/") + "/" if page.strip("/") else "" for page in args.pages.split(",")]
+             if args.pages else content_pages(site))
+    langs = [lang for lang in args.langs.split(",") if lang]
     from playwright.sync_api import sync_playwright
 
-    python = python_ms()
-    print("dscalc.web.evaluate with defaults (CPython, one language, median of 50):")
-    for calc_id, milliseconds in python.items():
-        print(f"  {calc_id:28s}: {milliseconds:7.2f} ms")
-    server = make_server(args.site)
+    if "python" not in skip:
+        print("dscalc.web.evaluate with defaults (CPython, one language, median of 50):")
+        for calc_id, milliseconds in python_ms().items():
+            print(f"  {calc_id:28s}: {milliseconds:7.2f} ms")
+    server = make_server(str(site))
     serve_in_background(server)
     base = f"http://127.0.0.1:{server.server_port}/"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        cold = [cold_first_result_ms(browser, base) for _ in range(args.runs)]
-        boot = [bare_boot_ms(browser, base) for _ in range(args.runs)]
-        selects, typed = recompute_ms(browser, base)
-        plain = page_bytes(browser, server, base, "en/", compute=False)
-        static = page_bytes(browser, server, base, "en/kv-cache/", compute=False)
-        live = page_bytes(browser, server, base, "en/kv-cache/", compute=True)
+        if "first" not in skip:
+            print(f"\nfirst live result, cold, medians of {args.runs} (fresh browser context each):")
+            bare = [bare_boot_ms(browser, base) for _ in range(args.runs)]
+            landed = [land_and_edit_ms(browser, base) for _ in range(args.runs)]
+            scrolled = [scroll_read_edit_ms(browser, base) for _ in range(args.runs)]
+            bare_wall = [wall for wall, _ in bare]
+            print(f"  bare Pyodide boot, navigation -> runPython : {statistics.median(bare_wall):7.0f} ms"
+                  f"   (runs: {runs_text(bare_wall)}; inside the page {statistics.median(b for _, b in bare):.0f} ms)")
+            print(f"  (a) land on KV page, edit at once -> answer: {statistics.median(landed):7.0f} ms"
+                  f"   (runs: {runs_text(landed)})")
+            print(f"      ratio (a) / bare boot                  : {statistics.median(landed) / statistics.median(bare_wall):7.2f}")
+            print(f"  (b) scroll to it, read 8 s, edit -> answer : {statistics.median(scrolled):7.0f} ms"
+                  f"   (runs: {runs_text(scrolled)})")
+            selects, typed = recompute_ms(browser, base)
+            print(f"  recompute after a select change           : {statistics.median(selects):7.1f} ms median, "
+                  f"{max(selects):.1f} ms max over {len(selects)}")
+            print(f"  recompute after typing, beyond debounce   : {statistics.median(typed):7.1f} ms median, "
+                  f"{max(typed):.1f} ms max over {len(typed)}")
+        with_lighthouse, with_reading = "lighthouse" not in skip, "reading" not in skip
+        if with_lighthouse or with_reading:
+            print(f"\nper page (Lighthouse {('median of ' + str(args.runs)) if with_lighthouse else 'skipped'}; "
+                  f"reading: phone viewport, {args.read_seconds:g} s without touching):")
+            rows = []
+            for page in pages:
+                for lang in langs:
+                    url = page_url(base, lang, page)
+                    row = {"page": page.rstrip("/"), "lang": lang}
+                    if with_lighthouse:
+                        row["lighthouse"] = lighthouse_median(url, args.chromium, args.runs)
+                    if with_reading:
+                        row["read_bytes"], row["elements"] = reading_figures(browser, server, url, args.read_seconds)
+                    print_pages([row], with_lighthouse, with_reading)
+                    rows.append(row)
+            if with_lighthouse:
+                perf = [row["lighthouse"]["performance"] for row in rows]
+                worst = min(rows, key=lambda row: row["lighthouse"]["performance"])
+                print(f"performance: lowest {min(perf):.0f} ({worst['page'] or '(home)'}, {worst['lang']}), "
+                      f"median {statistics.median(perf):.0f}; largest CLS "
+                      f"{max(row['lighthouse']['cls'] for row in rows):.3f}; most nodes "
+                      f"{max(row['lighthouse']['nodes'] for row in rows):.0f}")
+            if with_reading:
+                print(f"reading {args.read_seconds:g} s: at most {max(row['read_bytes'] for row in rows):,} bytes")
         browser.close()
     server.shutdown()
-
-    cold_ms, boot_ms = statistics.median(cold), statistics.median(boot)
-    print(f"runs: {args.runs} (medians; cold runs use a fresh browser context each)")
-    print(f"cold navigation -> first Python result : {cold_ms:8.0f} ms   (runs: {', '.join(f'{v:.0f}' for v in cold)})")
-    print(f"bare Pyodide boot (load + runPython)   : {boot_ms:8.0f} ms   (runs: {', '.join(f'{v:.0f}' for v in boot)})")
-    print(f"ratio cold / bare boot                 : {cold_ms / boot_ms:8.2f}")
-    print(f"recompute after a select change        : {statistics.median(selects):8.1f} ms median, "
-          f"{max(selects):.1f} ms max over {len(selects)} changes (no debounce)")
-    print(f"recompute after typing, beyond debounce: {statistics.median(typed):8.1f} ms median, "
-          f"{max(typed):.1f} ms max over {len(typed)} changes")
-    print(f"bytes (gzip), page without calculator  : {plain:>10,}")
-    print(f"bytes (gzip), calculator page, static  : {static:>10,}")
-    print(f"bytes (gzip), calculator page, Python  : {live:>10,}")
-    print(f"ratio with Python / without calculator : {live / plain:8.1f}")
 
 
 if __name__ == "__main__":

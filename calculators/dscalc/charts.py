@@ -878,13 +878,22 @@ def _draw_gantt(chart: GanttChart, lang: str) -> str:
 
 
 def _gantt_table(chart: GanttChart, lang: str) -> tuple[list[str], list[list[str]]]:
+    """One row per lane, its spans in time order as text: a schedule of a thousand spans stays
+    a table of a few rows (one row per span put thousands of elements into the page)."""
     names = dict(chart.kinds)
-    header = {"ja": ["レーン", "種類", "ラベル", "開始", "終了"],
-              "en": ["Lane", "Kind", "Label", "Start", "End"]}["ja" if lang == "ja" else "en"]
-    rows = [[localize(chart.lanes[span.lane], lang), localize(names.get(span.kind, span.kind), lang),
-             span.label, _format_value(chart.x_format, span.start, lang),
-             _format_value(chart.x_format, span.end, lang)]
-            for span in sorted(chart.spans, key=lambda item: (item.lane, item.start))]
+    header = {"ja": ["レーン", "区間（ラベル: 開始–終了）"],
+              "en": ["Lane", "Spans (label: start–end)"]}["ja" if lang == "ja" else "en"]
+    separator = "、" if lang == "ja" else ", "
+
+    def span_text(span: Span) -> str:
+        name = span.label or localize(names.get(span.kind, span.kind), lang)
+        return (f"{name}: {_format_value(chart.x_format, span.start, lang)}–"
+                f"{_format_value(chart.x_format, span.end, lang)}")
+
+    rows = []
+    for lane_index, lane in enumerate(chart.lanes):
+        spans = sorted((span for span in chart.spans if span.lane == lane_index), key=lambda item: item.start)
+        rows.append([localize(lane, lang), separator.join(span_text(span) for span in spans)])
     return header, rows
 
 

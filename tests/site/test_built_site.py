@@ -220,3 +220,41 @@ def test_the_lockfile_registers_the_site_wheel_with_its_sha256(site_dir):
     assert wheel.is_file()
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
     assert 'data-package="dscalc"' in (site_dir / "en" / "kv-cache" / "index.html").read_text()
+
+
+def content_html(site_dir: Path):
+    """(path, text) of every built page of both languages."""
+    for lang in LANGUAGES:
+        for page in sorted(pages(site_dir, lang)):
+            path = site_dir / LANGUAGES[lang] / page
+            yield path, path.read_text(encoding="utf-8")
+
+
+def test_no_page_starts_python_from_its_head(site_dir):
+    """Reading comes first: the runtime starts from dscalc.js when a reader comes for a calculator,
+    never from markup that runs while the page loads."""
+    for path, text in content_html(site_dir):
+        head = text.split("</head>", 1)[0]
+        assert "dscalc-runtime" not in head and "new Worker" not in head, path
+        assert '<link rel="preload"' not in head or "pyodide" not in head, path
+
+
+def test_formulas_are_mathml_typeset_at_build_time(site_dir):
+    formulas = 0
+    for path, text in content_html(site_dir):
+        assert "katex-html" not in text, f"{path}: KaTeX's HTML output (thousands of elements) is back"
+        assert "katex.min.css" not in text, path
+        blocks = re.findall(r'<(?:span|div) class="arithmatex"[^>]*>(.*?)</(?:span|div)>', text, re.DOTALL)
+        for block in blocks:
+            assert block.lstrip().startswith('<span class="katex"><math'), (path, block[:200])
+        formulas += len(blocks)
+    assert formulas > 500
+
+
+def test_every_diagram_reserves_its_box_before_it_loads(site_dir):
+    images = 0
+    for path, text in content_html(site_dir):
+        for image in re.findall(r"<img [^>]*>", text):
+            assert re.search(r'\swidth="\d+"', image) and re.search(r'\sheight="\d+"', image), (path, image)
+            images += 1
+    assert images >= 4

@@ -176,3 +176,19 @@ def test_event_dates_are_written_for_each_language():
     assert charts.format_when("2025-01-27", "ja") == "2025年1月27日"
     assert charts.format_when("2025-01-27", "en") == "27 Jan 2025"
     assert charts.format_when("2024-05", "en") == "May 2024"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_gantt_table_has_one_row_per_lane_with_every_span_in_time_order(lang):
+    chart = GanttChart(title="pipeline", lanes=("GPU 0", "GPU 1"),
+                       spans=(Span(1, 2.0, 3.0, "B", "B0"), Span(0, 0.0, 1.0, "F", "F0"),
+                              Span(1, 0.0, 1.0, "F", ""), Span(0, 1.0, 2.0, "F", "F1")),
+                       kinds=(("F", Text("順伝播", "forward")), ("B", Text("逆伝播", "backward"))),
+                       x_label="time")
+    drawn = charts.figure(chart, lang)
+    rows = re.findall(r"<tr>(.*?)</tr>", drawn.split("<table>", 1)[1], re.DOTALL)[1:]
+    cells = [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in rows]
+    unlabelled = "順伝播" if lang == "ja" else "forward"
+    assert [row[0] for row in cells] == ["GPU 0", "GPU 1"]
+    assert cells[0][1].startswith("F0: 0–1") and cells[0][1].index("F0") < cells[0][1].index("F1: 1")
+    assert cells[1][1].startswith(f"{unlabelled}: 0–1") and "B0: 2" in cells[1][1]

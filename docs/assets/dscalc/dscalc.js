@@ -1,9 +1,11 @@
 /*
  * Calculator forms: prerendered by the build, made live by Python (Pyodide) in a Web Worker.
  *
- * - Pyodide starts once per visit: when the browser is idle on a page with a calculator, or
- *   earlier if a form is touched. The worker lives in this script, which Material's instant
- *   navigation keeps across pages.
+ * - Reading comes first: a page starts Python only when its reader comes for a calculator —
+ *   a scenario in the URL or a link to a form, a calculator that is on screen, one that comes
+ *   within a screen of the viewport once the reader scrolls, or a pointer or focus on a form.
+ *   A reader who only reads downloads no Python. The worker lives in this script, which
+ *   Material's instant navigation keeps across pages, so Python starts once per visit.
  * - Every result comes from dscalc.web.respond, the function the build used to prerender; this
  *   script knows no calculator.
  * - Bad input: the message (in the page's language) sits next to its field; the other outputs
@@ -28,10 +30,7 @@
 
   function startRuntime(form) {
     if (runtime) return runtime;
-    // boot.js may have started the worker from the page's <head> already: adopt it.
-    const early = window.__dscalcEarly || null;
-    window.__dscalcEarly = null;
-    const worker = early ? early.worker : new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
+    const worker = new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
     const pending = new Map();
     runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false };
     const live = runtime;
@@ -42,10 +41,11 @@
       }, window.DSCALC_SLOW_MS || SLOW_AFTER_MS);
       const timer = setTimeout(() => reject(new Error("timeout")), window.DSCALC_TIMEOUT_MS || BOOT_TIMEOUT_MS);
       const settle = () => { clearTimeout(timer); clearTimeout(slowTimer); };
-      const onMessage = (event) => {
+      worker.onmessage = (event) => {
         const message = event.data;
         if (message.type === "ready") {
           settle();
+          live.timings = message.timings;
           resolve();
         } else if (message.type === "failed") {
           settle();
@@ -56,27 +56,26 @@
           if (call) call.resolve(message.answer);
         }
       };
-      const onError = (event) => {
+      worker.onerror = (event) => {
         settle();
         event.preventDefault();
         reject(new Error("missing"));
         killRuntime(live, "crashed");
       };
-      worker.onmessage = onMessage;
-      worker.onerror = onError;
-      if (early) {
-        for (const event of early.messages) onMessage(event);
-        for (const event of early.errors) onError(event);
-      }
     });
     live.ready.catch((error) => {
       live.failure = error.message;
     });
-    if (!early) {
-      const pyodideBase = new URL(form.dataset.pyodide, location.href).href;
-      const wheelUrl = new URL(form.dataset.wheel, location.href).href;
-      worker.postMessage({ type: "init", pyodideBase, wheelUrl, packageName: form.dataset.package || null });
-    }
+    worker.postMessage({
+      type: "init",
+      pyodideBase: new URL(form.dataset.pyodide, location.href).href,
+      wheelUrl: new URL(form.dataset.wheel, location.href).href,
+      packageName: form.dataset.package || null,
+      // The page's own calculator is imported during the boot, so the first answer is quick.
+      warm: form.dataset.calc,
+      lang: form.dataset.lang,
+    });
+    document.documentElement.dataset.dscalcRuntime = "started";
     return live;
   }
 
@@ -371,17 +370,97 @@
       linkPresetAndConfig(form, event.target);
       if (!isTyping(event.target)) now();
     });
-    form.addEventListener("focusin", () => startRuntime(form), { once: true });
+    // A hand or a keyboard on the form: the reader is about to use it.
+    for (const intent of ["focusin", "pointerover", "pointerdown", "touchstart"]) {
+      form.addEventListener(intent, () => startRuntime(form), { once: true, passive: true });
+    }
     const copy = form.querySelector(".dscalc-copy-link");
     if (copy) copy.addEventListener("click", () => copyLink(form));
     document.addEventListener("dscalc:slow", () => {
       if (form.isConnected && form.dataset.state === "loading") setState(form, "loading", strings(form).status_slow);
     });
-    if (readUrlState(form)) {
-      compute(form);
-    } else {
-      whenIdle(() => startRuntime(form));
+    // A scenario in the URL: the reader came for this calculator's answer. So did a reader who
+    // typed before this script ran (a slow phone): their edit is answered, not lost.
+    if (readUrlState(form) || editedBeforeBinding(form)) compute(form);
+    else if (form.contains(document.activeElement)) startRuntime(form);
+  }
+
+  // Whether any control differs from the value the build rendered into it.
+  function editedBeforeBinding(form) {
+    return controls(form).some((control) => {
+      if (control.type === "checkbox") return control.checked !== control.defaultChecked;
+      if (control.tagName === "SELECT") {
+        const option = control.options[control.selectedIndex];
+        return Boolean(option) && !option.defaultSelected
+          && Array.from(control.options).some((other) => other.defaultSelected);
+      }
+      return control.value !== control.defaultValue;
+    });
+  }
+
+  // ------------------------------------------------------------------ when Python starts
+
+  // How far below the viewport a calculator may be, once the reader scrolls, for Python to start:
+  // one screen. Booting takes 2-4 s on a laptop and several times that on a phone; a reader
+  // scrolling towards a form at reading speed needs longer than that to cross one screen.
+  const APPROACH_MARGIN = "0px 0px 100% 0px";
+  let approach = null;
+  let watchScroll = null;
+
+  function formTargetedBy(hash) {
+    if (!hash || hash.length < 2) return null;
+    let target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    } catch (_) {
+      return null;
     }
+    if (!target) return null;
+    const inside = target.closest("form.dscalc");
+    if (inside) return inside;
+    // A heading that introduces a calculator: the form follows it before the next heading.
+    for (let node = target.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
+      if (node.matches("form.dscalc")) return node;
+      const nested = node.querySelector && node.querySelector("form.dscalc");
+      if (nested) return nested;
+    }
+    return null;
+  }
+
+  function stopWatching() {
+    if (approach) approach.disconnect();
+    approach = null;
+    if (watchScroll) removeEventListener("scroll", watchScroll);
+    watchScroll = null;
+  }
+
+  function startWhenApproached(forms) {
+    stopWatching();
+    if (runtime || !forms.length || !("IntersectionObserver" in window)) return;
+    const start = (entries, observer) => {
+      const near = entries.find((entry) => entry.isIntersecting && entry.target.isConnected);
+      if (!near) return;
+      observer.disconnect();
+      stopWatching();
+      startRuntime(near.target);
+    };
+    // On screen at first paint: the reader sees the calculator; start once the page is idle.
+    const onScreen = new IntersectionObserver((entries, observer) => {
+      if (entries.some((entry) => entry.isIntersecting)) whenIdle(() => start(entries, observer));
+      else observer.disconnect();
+    });
+    for (const form of forms) onScreen.observe(form);
+    // Within a screen of the viewport, but only once the reader scrolls down: a reader who stays
+    // on the first screen never downloads Python (a page change that scrolls to the top is no
+    // reader's scroll).
+    watchScroll = () => {
+      if (runtime || window.scrollY <= 0) return;
+      removeEventListener("scroll", watchScroll);
+      watchScroll = null;
+      approach = new IntersectionObserver(start, { rootMargin: APPROACH_MARGIN });
+      for (const form of forms) approach.observe(form);
+    };
+    addEventListener("scroll", watchScroll, { passive: true });
   }
 
   function whenIdle(callback) {
@@ -427,7 +506,6 @@
     const base = katexBase();
     if (!base) return Promise.reject(new Error("no katex"));
     katexLoading = new Promise((resolve, reject) => {
-      // The stylesheet is already in the page (formulas are typeset at build time).
       const script = document.createElement("script");
       script.src = base + "katex.min.js";
       script.onload = () => resolve(window.katex);
@@ -446,7 +524,7 @@
         const source = element.textContent.trim();
         const display = source.startsWith("\\[");
         const tex = source.replace(/^\\[[(]/, "").replace(/\\[\])]$/, "");
-        katex.render(tex, element, { displayMode: display, throwOnError: false, output: "htmlAndMathml" });
+        katex.render(tex, element, { displayMode: display, throwOnError: false, output: "mathml" });
         element.dataset.typeset = "true";
         // A wide formula scrolls sideways; keyboard users must be able to scroll it too.
         if (display) element.tabIndex = 0;
@@ -466,10 +544,21 @@
     for (const region of document.querySelectorAll(".highlight-ipynb, .jp-OutputArea-output pre")) {
       if (!region.hasAttribute("tabindex")) region.tabIndex = 0;
     }
-    for (const form of document.querySelectorAll("form.dscalc")) bind(form);
+    const forms = Array.from(document.querySelectorAll("form.dscalc"));
+    for (const form of forms) bind(form);
     keepScenarioAcrossLanguages();
+    // A link to a calculator (a table of contents entry, a shared link with #anchor).
+    const targeted = formTargetedBy(location.hash);
+    if (targeted) startRuntime(targeted);
+    else startWhenApproached(forms);
     typeset(document.body);
   }
+
+  // In-page links to a calculator start Python as the browser scrolls there.
+  addEventListener("hashchange", () => {
+    const targeted = formTargetedBy(location.hash);
+    if (targeted) startRuntime(targeted);
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(onPage);
