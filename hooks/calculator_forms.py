@@ -29,6 +29,9 @@ ROOT = site_state.ROOT
 FENCE = re.compile(r"^```dscalc[ \t]+(?P<id>[a-z0-9-]+)[ \t]*\n(?P<body>.*?)^```[ \t]*$",
                    re.MULTILINE | re.DOTALL)
 SOURCE_HEADING = {"ja": "Python ソース", "en": "Python source"}
+#: Inlined after each form (the CSP allows it by hash): starts Python at first paint for a form
+#: the reader sees on opening the page, before the page's scripts have loaded.
+EARLY_SCRIPT = (ROOT / "docs" / "assets" / "dscalc" / "early.js").read_text(encoding="utf-8")
 
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"),
                                 autoescape=True, undefined=jinja2.StrictUndefined)
@@ -126,6 +129,7 @@ def render_form(state, calc_id: str, author_inputs: dict, instance: str, page) -
         calc=calc, answer=answer, values=values, lang=state.lang, instance=instance,
         prefix=f"dscalc-{instance}", wheel=page_relative(page, wheel),
         package=package, pyodide=page_relative(page, pyodide),
+        worker=page_relative(page, "assets/dscalc/worker.js"), early_script=EARLY_SCRIPT,
         defaults=json.dumps(defaults, ensure_ascii=False),
         # An attribute, not a <script type="application/json">: Material's instant navigation
         # re-creates content scripts and would run JSON as JavaScript.

@@ -30,9 +30,13 @@
 
   function startRuntime(form) {
     if (runtime) return runtime;
-    const worker = new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
+    // early.js may have started the worker already, for a form on screen at first paint: adopt it.
+    const early = window.__dscalcEarly || null;
+    window.__dscalcEarly = null;
+    const worker = early ? early.worker : new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
     const pending = new Map();
-    runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false };
+    runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false,
+                startedAt: early ? early.startedAt : performance.now() };
     const live = runtime;
     live.ready = new Promise((resolve, reject) => {
       const slowTimer = setTimeout(() => {
@@ -41,11 +45,14 @@
       }, window.DSCALC_SLOW_MS || SLOW_AFTER_MS);
       const timer = setTimeout(() => reject(new Error("timeout")), window.DSCALC_TIMEOUT_MS || BOOT_TIMEOUT_MS);
       const settle = () => { clearTimeout(timer); clearTimeout(slowTimer); };
-      worker.onmessage = (event) => {
+      const onMessage = (event) => {
         const message = event.data;
         if (message.type === "ready") {
           settle();
-          live.timings = message.timings;
+          // For `make bench`: when the page asked for Python, and how long each step took.
+          document.dispatchEvent(new CustomEvent("dscalc:ready", {
+            detail: { startedAt: live.startedAt, readyAt: performance.now(), steps: message.timings },
+          }));
           resolve();
         } else if (message.type === "failed") {
           settle();
@@ -56,25 +63,33 @@
           if (call) call.resolve(message.answer);
         }
       };
-      worker.onerror = (event) => {
+      const onError = (event) => {
         settle();
         event.preventDefault();
         reject(new Error("missing"));
         killRuntime(live, "crashed");
       };
+      worker.onmessage = onMessage;
+      worker.onerror = onError;
+      if (early) {
+        for (const event of early.messages) onMessage(event);
+        for (const event of early.errors) onError(event);
+      }
     });
     live.ready.catch((error) => {
       live.failure = error.message;
     });
-    worker.postMessage({
-      type: "init",
-      pyodideBase: new URL(form.dataset.pyodide, location.href).href,
-      wheelUrl: new URL(form.dataset.wheel, location.href).href,
-      packageName: form.dataset.package || null,
-      // The page's own calculator is imported during the boot, so the first answer is quick.
-      warm: form.dataset.calc,
-      lang: form.dataset.lang,
-    });
+    if (!early) {
+      worker.postMessage({
+        type: "init",
+        pyodideBase: new URL(form.dataset.pyodide, location.href).href,
+        wheelUrl: new URL(form.dataset.wheel, location.href).href,
+        packageName: form.dataset.package || null,
+        // The page's own calculator is imported during the boot, so the first answer is quick.
+        warm: form.dataset.calc,
+        lang: form.dataset.lang,
+      });
+    }
     document.documentElement.dataset.dscalcRuntime = "started";
     return live;
   }
@@ -549,7 +564,7 @@
     keepScenarioAcrossLanguages();
     // A link to a calculator (a table of contents entry, a shared link with #anchor).
     const targeted = formTargetedBy(location.hash);
-    if (targeted) startRuntime(targeted);
+    if (targeted || (window.__dscalcEarly && forms.length)) startRuntime(targeted || forms[0]);
     else startWhenApproached(forms);
     typeset(document.body);
   }
