@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import yaml
 from mkdocs.exceptions import PluginError
 
@@ -19,6 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculators"))
 
 FACT_REFERENCE = "fact:"
+
+
+@dataclass(frozen=True)
+class PageDates:
+    """How fresh a page is: the oldest and newest ``accessed`` date (ISO) among the records of
+    ``data/`` it cites, and how many records that is."""
+
+    oldest: str
+    newest: str
+    records: int
 
 
 @dataclass
@@ -31,6 +42,8 @@ class BuildState:
     lock_tool: Path | None = None
     #: Per page (``src_uri``): fenced blocks waiting for their HTML, by kind.
     blocks: dict = field(default_factory=dict)
+    #: Per page (``src_uri``): its ``PageDates`` (pages that cite no dated record are absent).
+    dates: dict = field(default_factory=dict)
 
     def fact(self, fact_id: str, where: str) -> dict:
         record = self.facts.get(fact_id)
@@ -103,3 +116,13 @@ def put_back(state: BuildState, kind: str, content: str, page, render) -> str:
         return content
     pattern = re.compile(rf'<div data-dscalc-{kind}="(\d+)"></div>')
     return pattern.sub(lambda match: render(blocks[int(match.group(1))]), content)
+
+
+_PARTIALS = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"),
+                               autoescape=True, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+
+
+def partial(name: str, **context) -> str:
+    """``overrides/partials/<name>`` rendered with ``context`` (markup lives in partials)."""
+    return _PARTIALS.get_template(f"partials/{name}").render(**context)
