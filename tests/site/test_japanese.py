@@ -39,7 +39,7 @@ TEXTLINT = ROOT / "node_modules" / ".bin" / "textlint"
 CONFIG = ROOT / ".textlintrc.json"
 MARK = "§"
 
-PLACEHOLDER = re.compile(r"\{\{\s*(?:fact|calc|sources|table|claims|glossary):[^}]*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(?:fact|calc|sources|table|claims|glossary|changelog):[^}]*\}\}")
 INLINE_MATH = re.compile(r"\\\((?:.|\n)*?\\\)")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w-]*)")
 BLOCK = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|===\+?)\s*(?:[\w-]+)?\s*(?:"(?P<title>[^"]*)")?\s*$')
