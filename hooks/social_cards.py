@@ -42,12 +42,11 @@ COLORS = {"background": "#ffffff", "band": "#283593", "on_band": "#ffffff", "tit
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 FONT_INDEX = 0  # Noto Sans CJK JP in Debian's .ttc files
 CACHE = site_state.ROOT / ".cache" / "cards"
-#: Bump when the drawing changes, so cached cards are redrawn.
-VERSION = 1
 
 NO_LINE_START = set("、。，．,.）)」』】〕・ー：:；;！!？?…‥ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜")
 NO_LINE_END = set("（(「『【〔")
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,'’%+&/_-]*|\s+|.")
+#: A Latin word (a path breaks after each "/"), a run of spaces, or any other character.
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,'’%+&_-]*/?|\s+|.")
 WORDS = {
     "ja": {"language": "日本語", "checked": "出典の確認日 "},
     "en": {"language": "English", "checked": "Sources checked "},
@@ -111,7 +110,9 @@ def on_post_page(output: str, page, config):
 
 
 def cached_card(card: Card) -> Path:
-    key = json.dumps({**asdict(card), "version": VERSION, "fonts": [str(path) for path in fonts()]},
+    # The drawing code is part of the key: a changed layout redraws every card.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    key = json.dumps({**asdict(card), "code": code, "fonts": [str(path) for path in fonts()]},
                      sort_keys=True, ensure_ascii=False)
     path = CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.png"
     if not path.is_file():
@@ -180,9 +181,11 @@ def layout_title(title: str, measure_at) -> TitleLayout:
     that measures text at that size."""
     width = SIZE[0] - 2 * MARGIN
     for size in TITLE_SIZES:
-        lines = title_lines(title, width, measure_at(size))
+        measure = measure_at(size)
+        lines = title_lines(title, width, measure)
         height = len(lines) * line_height(size)
-        if len(lines) <= MAX_LINES and TITLE_TOP + height <= TITLE_BOTTOM:
+        fits = all(measure(line) <= width for line in lines)
+        if fits and len(lines) <= MAX_LINES and TITLE_TOP + height <= TITLE_BOTTOM:
             return TitleLayout(size, tuple(lines))
     return TitleLayout(TITLE_SIZES[-1], tuple(title_lines(title, width, measure_at(TITLE_SIZES[-1]))))
 
