@@ -133,8 +133,9 @@ def page_dates(records: list[dict]) -> site_state.PageDates | None:
 
 
 def long_date(iso: str, lang: str) -> str:
-    """``2026-11-25`` as a reader writes it: 2026年11月25日 / 25 November 2026."""
+    """``2026-11-25`` as a reader writes it: 2026 年 11 月 25 日 (spaced like the pages' prose) /
+    25 November 2026."""
     day = date.fromisoformat(iso)
     if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日"
+        return f"{day.year} 年 {day.month} 月 {day.day} 日"
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"

@@ -21,6 +21,7 @@ import re
 import shutil
 import sys
 from dataclasses import asdict, dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,13 +88,22 @@ def card_uri(page_url: str) -> str:
 
 def card_for(page, config, state) -> Card:
     dates = state.dates.get(page.file.src_uri)
-    checked = ""
-    if dates:
-        oldest, newest = (freshness.long_date(day, state.lang) for day in (dates.oldest, dates.newest))
-        separator = "〜" if state.lang == "ja" else " – "
-        checked = WORDS[state.lang]["checked"] + (oldest if oldest == newest else oldest + separator + newest)
-    title = page_title(page) or config.site_name
-    return Card(title=title, site=config.site_name, lang=state.lang, checked=checked)
+    checked = WORDS[state.lang]["checked"] + short_range(dates.oldest, dates.newest, state.lang) if dates else ""
+    return Card(title=page_title(page) or config.site_name, site=config.site_name, lang=state.lang,
+                checked=checked)
+
+
+def short_range(oldest: str, newest: str, lang: str) -> str:
+    """Two ISO dates as one short range: 2026 年 11 月 25 日〜26 日 / 25–26 November 2026."""
+    first, last = (date.fromisoformat(day) for day in (oldest, newest))
+    if first == last:
+        return freshness.long_date(oldest, lang)
+    if (first.year, first.month) == (last.year, last.month):
+        if lang == "ja":
+            return f"{freshness.long_date(oldest, lang)}〜{last.day} 日"
+        return f"{first.day}–{freshness.long_date(newest, lang)}"
+    separator = "〜" if lang == "ja" else " – "
+    return freshness.long_date(oldest, lang) + separator + freshness.long_date(newest, lang)
 
 
 def page_title(page) -> str:

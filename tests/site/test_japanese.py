@@ -148,7 +148,7 @@ def run_textlint(pages: list[Path]) -> list[str]:
 def lint_markdown(documents: dict[str, str]) -> list[str]:
     """textlint's messages for ``documents`` (a name such as ``docs/ja/page.md`` -> the Markdown
     textlint reads), as ``name:line:column rule: message``. Also used for the Japanese that the
-    build writes from ``data/`` and the partials (tests/site/test_living_reference.py)."""
+    build writes from ``data/`` and the partials (tests/site/test_freshness.py)."""
     subprocess.run([sys.executable, str(ROOT / "tools" / "textlint_prh.py")], check=True)
     with tempfile.TemporaryDirectory(prefix="textlint-ja-") as tmp:
         copies = {}
