@@ -30,6 +30,9 @@ DATA_PAGE = re.compile(r"\{\{\s*(?:sources:table|table:[\w.-]+|glossary:table)\s
 LOCALES = {"ja": "ja_JP", "en": "en_US"}
 #: Longest description kept, in characters (Japanese says more per character).
 DESCRIPTION_LENGTH = {"ja": 130, "en": 220}
+#: Shorter than this, a description says too little (search engines and Google's Dataset page
+#: want at least 50 characters).
+SHORTEST_DESCRIPTION = {"ja": 50, "en": 100}
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PARAGRAPH = re.compile(r"<p>(?P<body>.*?)</p>", re.DOTALL)
 FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
@@ -71,16 +74,21 @@ def first_paragraph(content: str) -> str:
 
 
 def summary(text: str, lang: str) -> str:
-    """Whole sentences of ``text`` up to the length a search result shows; a first sentence
-    longer than that is cut with an ellipsis."""
-    limit = DESCRIPTION_LENGTH[lang]
+    """Whole sentences of ``text`` up to the length a search result shows; when the first
+    sentences say too little, the next one is added and cut with an ellipsis."""
+    limit, shortest = DESCRIPTION_LENGTH[lang], SHORTEST_DESCRIPTION[lang]
+    separator = "" if lang == "ja" else " "
+    sentences = [part.strip() for part in SENTENCE_END[lang].split(text) if part.strip()]
     kept = ""
-    for sentence in (part.strip() for part in SENTENCE_END[lang].split(text) if part.strip()):
-        joined = sentence if not kept else kept + ("" if lang == "ja" else " ") + sentence
-        if len(joined) > limit:
-            break
-        kept = joined
-    return kept or text[:limit - 1].rstrip() + "…"
+    for sentence in sentences:
+        joined = kept + separator + sentence if kept else sentence
+        if len(joined) <= limit:
+            kept = joined
+            continue
+        if len(kept) < shortest:
+            kept = joined[:limit - 1].rstrip() + "…"
+        break
+    return kept
 
 
 # --------------------------------------------------------------------------- the page's metadata

@@ -314,3 +314,20 @@ def test_a_shared_scenario_link_previews_the_page_card(site_dir):
         assert status == 200 and kind == "image/png" and body[:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         server.shutdown()
+
+
+# --------------------------------------------------------------------------- descriptions
+
+def test_a_description_keeps_whole_sentences_up_to_the_limit():
+    import page_meta
+    text = "The first sentence is here. " + "Another sentence is written here. " * 4 + "X" * 300
+    shown = page_meta.summary(text, "en")
+    assert shown.endswith("here.") and len(shown) <= page_meta.DESCRIPTION_LENGTH["en"]
+    assert page_meta.summary("短い文です。" + "長い" * 100 + "。", "ja").startswith("短い文です。長い")
+
+
+def test_a_description_that_would_say_too_little_takes_part_of_the_next_sentence():
+    import page_meta
+    shown = page_meta.summary("Short. " + "A very long sentence " * 20 + "ends.", "en")
+    assert shown.startswith("Short. A very long") and shown.endswith("…")
+    assert len(shown) <= page_meta.DESCRIPTION_LENGTH["en"]
