@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 import sys
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
@@ -43,7 +43,9 @@ FEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "dscalc-site changelog")
 @dataclass(frozen=True)
 class Entry:
     id: str
+    #: The day shown (YYYY-MM-DD, UTC) and the feed's timestamp (RFC 3339, unique in the file).
     date: str
+    updated: str
     kind: str
     #: ``{"title": {ja, en}, "body": …, "old": …, "new": …, "why": …}`` (a correction has all five)
     texts: dict
@@ -57,7 +59,10 @@ class Entry:
 # --------------------------------------------------------------------------- reading the file
 
 def load_entries(path: Path = CHANGELOG, docs: Path = ROOT / "docs") -> list[Entry]:
-    """The entries of ``path``, checked, newest first (the file's order within a day)."""
+    """The entries of ``path``, checked, newest first (the file's order between equal times).
+
+    No two entries share a timestamp (the feed validator warns when two entries were updated at
+    the same instant): entries of one day without a time, or of one commit, are a second apart."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     entries = [entry(record, docs) for record in raw]
     ids = [item.id for item in entries]
@@ -65,7 +70,27 @@ def load_entries(path: Path = CHANGELOG, docs: Path = ROOT / "docs") -> list[Ent
     if duplicates:
         raise PluginError(f"data/changelog.yaml: ids used twice: {duplicates}")
     order = {item.id: index for index, item in enumerate(entries)}
-    return sorted(entries, key=lambda item: (item.date, -order[item.id]), reverse=True)
+    oldest_first = sorted(entries, key=lambda item: (item.updated, -order[item.id]))
+    distinct, previous = [], None
+    for item in oldest_first:
+        moment = datetime.fromisoformat(item.updated.replace("Z", "+00:00"))
+        if previous is not None and moment <= previous:
+            moment = previous + timedelta(seconds=1)
+        previous = moment
+        distinct.append(replace(item, updated=moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return distinct[::-1]
+
+
+def moment_of(value) -> datetime:
+    """``2026-11-26`` (midnight UTC) or ``2026-11-26T02:35:06Z`` as an aware datetime."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    text = str(value).replace("Z", "+00:00")
+    moment = datetime.fromisoformat(text) if "T" in text else datetime.combine(
+        date.fromisoformat(text), datetime.min.time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def entry(record: dict, docs: Path) -> Entry:
@@ -85,8 +110,13 @@ def entry(record: dict, docs: Path) -> Entry:
     if absent:
         raise PluginError(f"{where}: no such page {sorted(set(absent))}")
     texts = {key: {lang: joined(text, lang) for lang, text in value.items()} for key, value in texts.items()}
-    return Entry(id=str(record["id"]), date=date.fromisoformat(str(record["date"])).isoformat(),
-                 kind=record["kind"], texts=texts, pages=pages, commit=str(record.get("commit", "")))
+    try:
+        moment = moment_of(record["date"]).astimezone(timezone.utc)
+    except ValueError:
+        raise PluginError(f"{where}: date {record['date']!r} is not YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ") from None
+    return Entry(id=str(record["id"]), date=moment.date().isoformat(),
+                 updated=moment.strftime("%Y-%m-%dT%H:%M:%SZ"), kind=record["kind"], texts=texts,
+                 pages=pages, commit=str(record.get("commit", "")))
 
 
 def joined(text: str, lang: str) -> str:
@@ -139,7 +169,7 @@ def render_entries(entries: list[Entry], lang: str, link) -> str:
 def view(item: Entry, lang: str, link) -> dict:
     """What the partials show of one entry, in one language."""
     return {
-        "id": item.id, "date": item.date, "kind": item.kind,
+        "id": item.id, "date": item.date, "updated": item.updated, "kind": item.kind,
         "date_text": freshness.long_date(item.date, lang),
         **{key: item.text(key, lang) for key in TEXTS + CORRECTION_TEXTS},
         "pages": [{"title": page_title(page, lang), "url": link(page)} for page in item.pages],
@@ -175,4 +205,4 @@ def feed_xml(entries: list[Entry], lang: str, site_url: str, site_name: str, tit
     return site_state.partial(
         "atom.xml", lang=lang, title=title, site_name=site_name, entries=views, site_url=site_url,
         page_url=page_url, self_url=site_url + FEED, feed_id=feed_id("feed", lang),
-        updated=views[0]["date"] if views else date.today().isoformat())
+        updated=max((shown["updated"] for shown in views), default="1970-01-01T00:00:00Z"))

@@ -56,9 +56,22 @@ def test_every_correction_says_what_was_wrong_what_is_right_and_why_in_both_lang
 
 
 def test_entries_are_dated_no_later_than_today_and_listed_newest_first():
-    dates = [entry.date for entry in ENTRIES]
-    assert dates == sorted(dates, reverse=True)
-    assert max(dates) <= date.today().isoformat()
+    moments = [entry.updated for entry in ENTRIES]
+    assert moments == sorted(moments, reverse=True)
+    assert max(entry.date for entry in ENTRIES) <= date.today().isoformat()
+
+
+def test_no_two_entries_share_a_timestamp_even_when_written_on_one_day(tmp_path):
+    """The validator warns when two entries were updated at the same instant."""
+    assert len({entry.updated for entry in ENTRIES}) == len(ENTRIES)
+    path = tmp_path / "changelog.yaml"
+    path.write_text("".join(f"- {{id: e{n}, date: 2026-11-26, kind: page, title: {{ja: 題, en: T}}, "
+                            f"body: {{ja: 本文です。, en: B.}}}}\n" for n in range(3)), encoding="utf-8")
+    entries = changelog.load_entries(path)
+    assert [entry.id for entry in entries] == ["e0", "e1", "e2"], "the file's order, newest first"
+    assert [entry.updated for entry in entries] == [
+        "2026-11-26T00:00:02Z", "2026-11-26T00:00:01Z", "2026-11-26T00:00:00Z"]
+    assert {entry.date for entry in entries} == {"2026-11-26"}
 
 
 @pytest.mark.parametrize("broken, complaint", [
