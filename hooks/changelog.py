@@ -144,6 +144,9 @@ def on_page_markdown(markdown: str, page, config, files):
     if not DIRECTIVE.search(markdown):
         return markdown
     state = site_state.of(config)
+    entries = load_entries()
+    if entries:
+        state.updated[page.file.src_uri] = entries[0].date
     return site_state.lift_blocks(state, "changelog", DIRECTIVE, markdown, page, lambda match: "list")
 
 

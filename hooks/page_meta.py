@@ -4,7 +4,8 @@
 head-meta.html``) and the sitemap (``overrides/sitemap.xml``) everything they print: the
 description, the canonical URL and its twin in the other language (hreflang), Open Graph and
 Twitter-card values with the page's card image (``hooks/social_cards.py``), the dates from the
-records the page cites (``hooks/freshness.py``), and schema.org JSON-LD: ``Dataset`` for a page
+records the page cites (``hooks/freshness.py``; the changelog page: its newest entry), and
+schema.org JSON-LD: ``Dataset`` for a page
 that lists a data file whole (the sources, a data table, the glossary), ``WebSite`` for the home
 page, ``Article`` otherwise.
 
@@ -115,7 +116,7 @@ def page_meta(page, config) -> dict:
         "image_size": social_cards.SIZE,
         "image_alt": f"{title} — {config.site_name}",
         "oldest": dates.oldest if dates else None,
-        "modified": dates.newest if dates else None,
+        "modified": dates.newest if dates else state.updated.get(page.file.src_uri),
     }
     meta["json_ld"] = json_ld(meta, page.meta.get("schema_type", "Article"), config.site_name, site_url)
     return meta
@@ -137,8 +138,9 @@ def json_ld(meta: dict, schema_type: str, site_name: str, site_url: str) -> str:
         document["headline"] = meta["title"][:110]
         document["mainEntityOfPage"] = meta["canonical"]
         document["author"] = document.pop("creator")
-    if meta["modified"]:
+    if meta["oldest"]:
         document["dateCreated"] = meta["oldest"]
+    if meta["modified"]:
         document["dateModified"] = meta["modified"]
     if other:
         key = "translationOfWork" if meta["lang"] != "ja" else "workTranslation"

@@ -44,6 +44,9 @@ class BuildState:
     blocks: dict = field(default_factory=dict)
     #: Per page (``src_uri``): its ``PageDates`` (pages that cite no dated record are absent).
     dates: dict = field(default_factory=dict)
+    #: Per page (``src_uri``): the date its content last changed, where a hook knows it without
+    #: cited records (the changelog page: its newest entry).
+    updated: dict = field(default_factory=dict)
 
     def fact(self, fact_id: str, where: str) -> dict:
         record = self.facts.get(fact_id)

@@ -76,6 +76,12 @@ def built_pages(site_dir: Path, lang: str):
         yield ("" if relative == "." else relative), path
 
 
+def newest_change() -> str:
+    import yaml
+    entries = yaml.safe_load((ROOT / "data" / "changelog.yaml").read_text(encoding="utf-8"))
+    return max(str(entry["date"])[:10] for entry in entries)
+
+
 def site_url(site_dir: Path, lang: str) -> str:
     return re.search(r"<loc>([^<]+)</loc>", (site_dir / LANGUAGES[lang] / "sitemap.xml").read_text()).group(1)
 
@@ -116,6 +122,9 @@ def test_the_json_ld_dates_are_the_pages_freshness_dates(site_dir, lang):
     for name, path in built_pages(site_dir, lang):
         page = parsed(path)
         document = page.json_ld()[0]
+        if name == "changes":
+            assert document["dateModified"] == newest_change() and "dateCreated" not in document
+            continue
         if page.dates is None:
             assert "dateModified" not in document, name
             continue
@@ -173,7 +182,9 @@ def test_the_sitemap_dates_each_page_by_its_freshest_record(site_dir, lang):
         name = loc[len(base):].rstrip("/")
         page = parsed(site_dir / LANGUAGES[lang] / name / "index.html")
         lastmod = url.find(f"{SITEMAP}lastmod")
-        if page.dates is None:
+        if name == "changes":
+            assert lastmod.text == newest_change(), "the changelog is as fresh as its newest entry"
+        elif page.dates is None:
             assert lastmod is None, loc
         else:
             assert lastmod.text == page.dates[1], loc
