@@ -74,8 +74,7 @@ def load_records(name: str) -> list[dict]:
 
 
 def _read(path: Path):
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return site_state.read_data(path)
 
 
 def _records_of(value) -> list[dict]:

@@ -7,6 +7,8 @@ calculator inputs written as ``fact:ID``, the sources table).
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -84,6 +86,19 @@ def load_facts() -> dict:
                 raise PluginError(f"fact {record['id']!r} is defined twice ({path.name})")
             facts[record["id"]] = record
     return facts
+
+
+def read_data(path: Path):
+    """A JSON or YAML file of ``data/``, parsed once per version of the file (several hooks read
+    the same files for every page; the result is shared, so nobody may change it)."""
+    stat = path.stat()
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(path: str, mtime_ns: int, size: int):
+    text = Path(path).read_text(encoding="utf-8")
+    return json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
 
 
 def localized(text, lang: str) -> str | None:
