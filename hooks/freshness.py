@@ -34,6 +34,7 @@ import sources_table  # noqa: E402
 from dscalc import data as dscalc_data  # noqa: E402
 from dscalc import web  # noqa: E402
 
+DATA = site_state.ROOT / "data"
 FACT_REFERENCE = re.compile(r"(?<![\w-])fact:(?P<id>[a-z0-9][a-z0-9.-]*[a-z0-9])")
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -90,12 +91,13 @@ def cited_records(markdown: str, state, where: str) -> list[dict]:
 
 
 def table_records(kind: str, name: str, state, where: str) -> list[dict]:
+    """The rows a data table shows (the glossary and the verdict counts cite no source)."""
     if kind == "table" and name == "deepseek-models":
-        return data_tables._load("deepseek_models.yaml")
+        return site_state.read_data(DATA / "deepseek_models.yaml")
     if kind == "table" and name == "chips":
-        return data_tables._load("chips.json")["chips"]
+        return site_state.read_data(DATA / "chips.json")["chips"]
     if kind == "claims" and name != "summary":
-        claims = [claim for claim in data_tables._load("claims.yaml") if claim.get("article") == name]
+        claims = [claim for claim in site_state.read_data(DATA / "claims.yaml") if claim.get("article") == name]
         return claims + [state.fact(fact_id, where) for claim in claims for fact_id in claim.get("facts") or []]
     return []
 
