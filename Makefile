@@ -11,7 +11,7 @@ PYODIDE_STAMP := $(PYODIDE_WHEELS)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup site serve dev test bench browser clean
+.PHONY: setup site serve dev test bench browser fonts clean
 
 $(PY_STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,11 @@ $(PYB_STAMP): requirements-pyodide-build.txt
 
 setup: $(PY_STAMP) $(NPM_STAMP) $(PYB_STAMP)
 
-site: setup
+# The social-card images are drawn with Debian's Noto Sans CJK (fonts-noto-cjk; installed when root).
+fonts:
+	@bash tools/ensure_cjk_font.sh
+
+site: setup fonts
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -f mkdocs.yml
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet -f mkdocs.en.yml
 
@@ -59,7 +63,7 @@ serve: site
 	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT) site
 
 # Live reload while writing one language (the other language's switch link will 404 here).
-dev: setup
+dev: setup fonts
 	$(BIN)/mkdocs serve -f mkdocs$(if $(filter en,$(LANG_BUILD)),.en,).yml -a $(HOST):$(PORT)
 
 browser:

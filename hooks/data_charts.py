@@ -74,8 +74,7 @@ def load_records(name: str) -> list[dict]:
 
 
 def _read(path: Path):
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return site_state.read_data(path)
 
 
 def _records_of(value) -> list[dict]:
@@ -122,15 +121,25 @@ def _day(value) -> float:
 
 # --------------------------------------------------------------------------- building charts
 
-def render(body: str, lang: str, where: str) -> str:
+def parse_block(body: str, where: str) -> dict:
     try:
-        block = yaml.safe_load(body) or {}
+        return yaml.safe_load(body) or {}
     except yaml.YAMLError as exc:
         raise PluginError(f"{where}: the chart block is not YAML: {exc}") from None
+
+
+def selected_records(block: dict, where: str) -> list[dict]:
+    """The records of ``data/`` a chart block draws (and so cites)."""
     records = [record for record in load_records(block["data"])
                if _matches(record, block.get("where"))]
     if not records:
         raise PluginError(f"{where}: the chart of data/{block['data']} selects no records")
+    return records
+
+
+def render(body: str, lang: str, where: str) -> str:
+    block = parse_block(body, where)
+    records = selected_records(block, where)
     spec = build_spec(block, records, where)
     try:
         figure = web.chart_figure(spec, lang)

@@ -16,12 +16,10 @@ marked in the cell itself.
 from __future__ import annotations
 
 import html
-import json
 import re
 import sys
 from pathlib import Path
 
-import yaml
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,8 +71,7 @@ def render(match: re.Match, lang: str, where: str) -> str:
 
 
 def _load(name: str):
-    text = (DATA / name).read_text(encoding="utf-8")
-    return json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+    return site_state.read_data(DATA / name)
 
 
 def _e(text) -> str:

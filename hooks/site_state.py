@@ -7,11 +7,14 @@ calculator inputs written as ``fact:ID``, the sources table).
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import yaml
 from mkdocs.exceptions import PluginError
 
@@ -19,6 +22,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "calculators"))
 
 FACT_REFERENCE = "fact:"
+
+
+@dataclass(frozen=True)
+class PageDates:
+    """How fresh a page is: the oldest and newest ``accessed`` date (ISO) among the records of
+    ``data/`` it cites, and how many records that is."""
+
+    oldest: str
+    newest: str
+    records: int
 
 
 @dataclass
@@ -31,6 +44,11 @@ class BuildState:
     lock_tool: Path | None = None
     #: Per page (``src_uri``): fenced blocks waiting for their HTML, by kind.
     blocks: dict = field(default_factory=dict)
+    #: Per page (``src_uri``): its ``PageDates`` (pages that cite no dated record are absent).
+    dates: dict = field(default_factory=dict)
+    #: Per page (``src_uri``): the date its content last changed, where a hook knows it without
+    #: cited records (the changelog page: its newest entry).
+    updated: dict = field(default_factory=dict)
 
     def fact(self, fact_id: str, where: str) -> dict:
         record = self.facts.get(fact_id)
@@ -70,6 +88,19 @@ def load_facts() -> dict:
     return facts
 
 
+def read_data(path: Path):
+    """A JSON or YAML file of ``data/``, parsed once per version of the file (several hooks read
+    the same files for every page; the result is shared, so nobody may change it)."""
+    stat = path.stat()
+    return _parsed(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(path: str, mtime_ns: int, size: int):
+    text = Path(path).read_text(encoding="utf-8")
+    return json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+
+
 def localized(text, lang: str) -> str | None:
     """A ``{ja:, en:}`` mapping's text in ``lang``; a plain string is the same in both."""
     if isinstance(text, dict):
@@ -103,3 +134,13 @@ def put_back(state: BuildState, kind: str, content: str, page, render) -> str:
         return content
     pattern = re.compile(rf'<div data-dscalc-{kind}="(\d+)"></div>')
     return pattern.sub(lambda match: render(blocks[int(match.group(1))]), content)
+
+
+_PARTIALS = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "overrides"),
+                               autoescape=True, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+
+
+def partial(name: str, **context) -> str:
+    """``overrides/partials/<name>`` rendered with ``context`` (markup lives in partials)."""
+    return _PARTIALS.get_template(f"partials/{name}").render(**context)

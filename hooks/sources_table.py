@@ -5,11 +5,9 @@ up here."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_state  # noqa: E402
@@ -44,8 +42,7 @@ def data_files() -> list[Path]:
 
 
 def load(path: Path):
-    text = path.read_text(encoding="utf-8")
-    return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    return site_state.read_data(path)
 
 
 def sourced_records(value, trail: str = ""):

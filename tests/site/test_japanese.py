@@ -39,7 +39,7 @@ TEXTLINT = ROOT / "node_modules" / ".bin" / "textlint"
 CONFIG = ROOT / ".textlintrc.json"
 MARK = "§"
 
-PLACEHOLDER = re.compile(r"\{\{\s*(?:fact|calc|sources|table|claims|glossary):[^}]*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(?:fact|calc|sources|table|claims|glossary|changelog):[^}]*\}\}")
 INLINE_MATH = re.compile(r"\\\((?:.|\n)*?\\\)")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w-]*)")
 BLOCK = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|===\+?)\s*(?:[\w-]+)?\s*(?:"(?P<title>[^"]*)")?\s*$')
@@ -141,14 +141,22 @@ def preprocess(text: str) -> str:
 
 def run_textlint(pages: list[Path]) -> list[str]:
     """textlint's messages for ``pages``, as ``docs/ja/page.md:line:column rule: message``."""
+    return lint_markdown({page.relative_to(ROOT).as_posix(): preprocess(page.read_text(encoding="utf-8"))
+                          for page in pages})
+
+
+def lint_markdown(documents: dict[str, str]) -> list[str]:
+    """textlint's messages for ``documents`` (a name such as ``docs/ja/page.md`` -> the Markdown
+    textlint reads), as ``name:line:column rule: message``. Also used for the Japanese that the
+    build writes from ``data/`` and the partials (tests/site/test_freshness.py)."""
     subprocess.run([sys.executable, str(ROOT / "tools" / "textlint_prh.py")], check=True)
     with tempfile.TemporaryDirectory(prefix="textlint-ja-") as tmp:
         copies = {}
-        for page in pages:
-            copy = Path(tmp) / page.relative_to(DOCS_JA)
+        for name, text in documents.items():
+            copy = Path(tmp) / name
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_text(preprocess(page.read_text(encoding="utf-8")), encoding="utf-8")
-            copies[str(copy.resolve())] = page
+            copy.write_text(text, encoding="utf-8")
+            copies[str(copy.resolve())] = name
         result = subprocess.run(
             [str(TEXTLINT), "--config", str(CONFIG), "--format", "json", *copies],
             cwd=ROOT, capture_output=True, text=True)
@@ -157,11 +165,10 @@ def run_textlint(pages: list[Path]) -> list[str]:
         report = json.loads(result.stdout)
     messages = []
     for entry in report:
-        page = copies[str(Path(entry["filePath"]).resolve())]
+        name = copies[str(Path(entry["filePath"]).resolve())]
         for message in entry["messages"]:
             text = message["message"].strip().splitlines()[0]
-            messages.append(f"{page.relative_to(ROOT)}:{message['line']}:{message['column']} "
-                            f"{message['ruleId']}: {text}")
+            messages.append(f"{name}:{message['line']}:{message['column']} {message['ruleId']}: {text}")
     return sorted(messages, key=_natural)
 
 
