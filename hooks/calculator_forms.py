@@ -51,7 +51,10 @@ def source_page_uri(module_path: str) -> str:
 
 def source_page_markdown(module_path: str, lang: str) -> str:
     code = (ROOT / "calculators" / module_path).read_text(encoding="utf-8")
-    return f"# {SOURCE_HEADING[lang]}: `{module_path}`\n\n````python\n{code}\n````\n"
+    # Kept out of the search index: readers search for words, and the code (about 400 KB) would
+    # double the index every searcher downloads; each page is one click from its calculator.
+    return (f"---\nsearch:\n  exclude: true\n---\n\n# {SOURCE_HEADING[lang]}: `{module_path}`\n\n"
+            f"````python\n{code}\n````\n")
 
 
 def on_page_markdown(markdown: str, page, config, files):

@@ -83,11 +83,13 @@ def sources_table(lang: str) -> str:
         if not records:
             continue
         title = localized(FILE_TITLES.get(key), lang) or f"`data/{key}`"
-        lines += [f"## {title}", "", f"| {record_word} | {source} | {read} | {status} |",
-                  "| --- | --- | --- | --- |"]
+        # One block per section: the stylesheet lets the browser skip laying out the sections
+        # away from the viewport (the page lists every record, over a thousand rows).
+        lines += [f"## {title}", "", '<div class="dscalc-records" markdown>', "",
+                  f"| {record_word} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
         for trail, record in records:
             link = f"[{_cell(record.get('source_title') or record['source_url'])}]({record['source_url']})"
             lines.append(f"| {_describe(trail, record, lang)} | {link} | {record.get('accessed', '')} "
                          f"| {words.get(record.get('status'), _cell(record.get('status', '')))} |")
-        lines.append("")
+        lines += ["", "</div>", ""]
     return "\n".join(lines) + "\n"

@@ -205,13 +205,16 @@ def runs_text(values: list[float]) -> str:
     return ", ".join(f"{value:.0f}" for value in values)
 
 
-def print_pages(rows: list[dict], with_lighthouse: bool, with_reading: bool) -> None:
+def page_header(with_lighthouse: bool, with_reading: bool) -> str:
     head = f"{'page':24s} {'lang':4s}"
     if with_lighthouse:
         head += f" {'perf':>4s} {'FCP s':>6s} {'LCP s':>6s} {'TBT ms':>7s} {'CLS':>6s} {'a11y':>4s} {'bp':>4s} {'seo':>4s} {'LH nodes':>8s}"
     if with_reading:
         head += f" {'read 10 s, bytes':>17s} {'elements':>8s}"
-    print(head)
+    return head
+
+
+def print_pages(rows: list[dict], with_lighthouse: bool, with_reading: bool) -> None:
     for row in rows:
         line = f"{(row['page'] or '(home)'):24s} {row['lang']:4s}"
         if with_lighthouse:
@@ -277,6 +280,7 @@ def main() -> None:
         if with_lighthouse or with_reading:
             print(f"\nper page (Lighthouse {('median of ' + str(args.runs)) if with_lighthouse else 'skipped'}; "
                   f"reading: phone viewport, {args.read_seconds:g} s without touching):")
+            print(page_header(with_lighthouse, with_reading))
             rows = []
             for page in pages:
                 for lang in langs:

@@ -90,3 +90,22 @@ def test_an_edit_made_before_the_script_runs_is_answered_not_lost(page, base_url
                            timeout=BOOT_TIMEOUT_MS)
     expected = run("kv-cache", {"context_length": 65536})["total_bytes"]
     assert output_value(page, "total_bytes") == expected
+
+
+@pytest.mark.parametrize("context", [PHONE], indirect=True)
+def test_a_reader_who_only_reads_downloads_no_search_index(page, base_url, watch):
+    page.goto(base_url + "en/")
+    page.wait_for_timeout(READING_MS)
+    assert not [url for url in watch.gets if "search_index" in url]
+
+
+def test_the_search_index_loads_when_the_reader_comes_for_search(page, base_url, watch):
+    page.goto(base_url + "en/kv-cache/")
+    page.wait_for_timeout(500)
+    assert not [url for url in watch.gets if "search_index" in url]
+    page.keyboard.press("/")  # Material's shortcut focuses the search field
+    page.wait_for_function("() => document.documentElement.dataset.dscalcSearch === 'loading'", timeout=10_000)
+    page.keyboard.type("cache")
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    assert [url for url in watch.gets if url.endswith("/en/search/search_index.json")]
+

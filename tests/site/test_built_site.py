@@ -258,3 +258,9 @@ def test_every_diagram_reserves_its_box_before_it_loads(site_dir):
             assert re.search(r'\swidth="\d+"', image) and re.search(r'\sheight="\d+"', image), (path, image)
             images += 1
     assert images >= 4
+
+
+def test_python_source_pages_stay_out_of_the_search_index(site_dir):
+    for index in ("search/search_index.json", "en/search/search_index.json"):
+        docs = json.loads((site_dir / index).read_text(encoding="utf-8"))["docs"]
+        assert docs and not [doc["location"] for doc in docs if doc["location"].startswith("source/")]
