@@ -19,6 +19,7 @@ STATUS_WORDS = {
     "ja": {"verified": "確認済み", "unverified": "未確認", "disputed": "異説あり"},
     "en": {"verified": "verified", "unverified": "unverified", "disputed": "disputed"},
 }
+ROWS_PER_BLOCK = 100
 HEADINGS = {"ja": ("記録", "出典", "閲覧日", "状態"), "en": ("Record", "Source", "Read", "Status")}
 FILE_TITLES = {
     "facts": {"ja": "事実", "en": "Facts"},
@@ -83,13 +84,16 @@ def sources_table(lang: str) -> str:
         if not records:
             continue
         title = localized(FILE_TITLES.get(key), lang) or f"`data/{key}`"
-        # One block per section: the stylesheet lets the browser skip laying out the sections
-        # away from the viewport (the page lists every record, over a thousand rows).
-        lines += [f"## {title}", "", '<div class="dscalc-records" markdown>', "",
-                  f"| {record_word} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
-        for trail, record in records:
-            link = f"[{_cell(record.get('source_title') or record['source_url'])}]({record['source_url']})"
-            lines.append(f"| {_describe(trail, record, lang)} | {link} | {record.get('accessed', '')} "
-                         f"| {words.get(record.get('status'), _cell(record.get('status', '')))} |")
-        lines += ["", "</div>", ""]
+        lines += [f"## {title}", ""]
+        # Blocks of at most ROWS_PER_BLOCK rows, each its own table: the stylesheet lets the
+        # browser skip laying out the blocks away from the viewport (the page lists over a
+        # thousand records, and a section can run to hundreds of rows).
+        for start in range(0, len(records), ROWS_PER_BLOCK):
+            lines += ['<div class="dscalc-records" markdown>', "",
+                      f"| {record_word} | {source} | {read} | {status} |", "| --- | --- | --- | --- |"]
+            for trail, record in records[start:start + ROWS_PER_BLOCK]:
+                link = f"[{_cell(record.get('source_title') or record['source_url'])}]({record['source_url']})"
+                lines.append(f"| {_describe(trail, record, lang)} | {link} | {record.get('accessed', '')} "
+                             f"| {words.get(record.get('status'), _cell(record.get('status', '')))} |")
+            lines += ["", "</div>", ""]
     return "\n".join(lines) + "\n"
