@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import data
 from .schema import Choice, Field
-from .text import Text
+from .text import Text, clip
 
 CUSTOM = "custom"
 DEFAULT_MODEL = "deepseek-v3"
@@ -123,7 +123,7 @@ def resolve_config(model_id: str, pasted: dict | None) -> tuple[dict, str]:
 def model_name(model_id: str, pasted: dict | None) -> str:
     """What to call the model in results: the pasted config's name, or the preset's name."""
     if pasted is not None:
-        return str(pasted.get("_name_or_path") or pasted.get("model_type") or "config.json")[:80]
+        return clip(pasted.get("_name_or_path") or pasted.get("model_type") or "config.json", 80)
     record = data.models().get(model_id)
     if record is None:
         return "—"

@@ -108,14 +108,21 @@ def format_params(value: float, lang: str) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def mantissa_exponent(value: float, digits: int = 3) -> tuple[str, int]:
+    """``3.296e24`` -> ``("3.30", 24)``: the mantissa rounded to ``digits`` significant digits
+    (as text, ``1 <= |m| < 10``) and the power of ten, for any finite nonzero float.
+
+    Read from Python's own decimal rendering rather than by dividing by ``10**exponent``, which
+    underflows to 0 for subnormal values such as ``5e-324`` (``10**-324 == 0.0``).
+    """
+    mantissa, exponent = f"{value:.{max(digits, 1) - 1}e}".split("e")
+    return mantissa, int(exponent)
+
+
 def scientific(value: float, digits: int = 3) -> str:
     """``3.30×10²⁴``: for magnitudes no SI prefix reads well."""
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    if abs(float(significant(mantissa, digits))) >= 10:
-        exponent += 1
-        mantissa /= 10
-    return f"{significant(mantissa, digits)}×10{str(exponent).translate(_SUPERSCRIPT)}"
+    mantissa, exponent = mantissa_exponent(value, digits)
+    return f"{mantissa}×10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def _si_with_exa(value: float, suffix: str) -> str:

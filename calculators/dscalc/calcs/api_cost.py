@@ -289,8 +289,8 @@ def history_chart(values: dict, out: dict) -> LineChart:
 
 # --------------------------------------------------------------------------- declaration
 
-def _count(name: str, label: Text, default: int, unit: Text, maximum: int) -> Field:
-    return Field(name, "int", label, default=default, unit=unit, minimum=0, maximum=maximum,
+def _count(name: str, label: Text, default: int, unit: Text, maximum: int, minimum: int = 0) -> Field:
+    return Field(name, "int", label, default=default, unit=unit, minimum=minimum, maximum=maximum,
                  magnitudes=True)
 
 
@@ -311,8 +311,9 @@ API_COST = Calculator(
         Field("currency", "choice", Text("料金表の通貨", "Price list currency"), default="USD",
               choices=tuple(Choice(code, Text(code, code)) for code in CURRENCIES),
               help=Text("DeepSeek は人民元建ての料金表も公表しています。", "DeepSeek also publishes a yuan (CNY) list.")),
+        # At least one request: the cost per request divides by this count.
         _count("requests_per_day", Text("1 日のリクエスト数", "Requests per day"), 10_000,
-               Text("件/日", "requests/day"), 10**10),
+               Text("件/日", "requests/day"), 10**10, minimum=1),
         _count("input_tokens_per_request", Text("リクエストあたりの入力トークン数", "Input tokens per request"), 2_000,
                Text("トークン", "tokens"), 10**8),
         _count("output_tokens_per_request", Text("リクエストあたりの出力トークン数", "Output tokens per request"), 500,

@@ -36,6 +36,8 @@ and the research and training the nodes do at night.
 
 from __future__ import annotations
 
+import math
+
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
 from ..errors import ValidationError
 from ..prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
@@ -124,6 +126,42 @@ def _margin(price: float, cost: float) -> float | None:
     return None if price <= 0 else (price - cost) / price
 
 
+def _smallest_input(values: dict, names: tuple[str, ...]) -> str:
+    """The input among ``names`` closest to zero without being zero (the one that made a
+    denominator vanish)."""
+    given = [(abs(values[name]), name) for name in names
+             if isinstance(values.get(name), (int, float)) and values[name]]
+    return min(given)[1] if given else names[0]
+
+
+def _finite(ratio: float | None, values: dict, names: tuple[str, ...]) -> float | None:
+    """``ratio`` (a margin, a fraction), or ``ValidationError`` at the input that made it
+    overflow: a price, share or count so close to zero (``5e-324``) that dividing by it leaves
+    the float range."""
+    if ratio is None or math.isfinite(ratio):
+        return ratio
+    name = _smallest_input(values, names)
+    raise ValidationError(name, "値が 0 に近すぎて利益率を計算できません。0 にするか、もっと大きな値を入力してください。",
+                          "This value is too close to zero for the margin to be computed: enter 0 "
+                          "or a larger value.")
+
+
+def _cost_inputs(values: dict) -> tuple[str, ...]:
+    """The inputs a day's cost is a product of (what can make it vanish)."""
+    chip = (("chip_hour_price",) if values["cost_basis"] == RENT else
+            ("chip_purchase_price", "power_kw", "electricity_price"))
+    return chip + (("replicas",) if values["replicas"] is not None else
+                   ("input_tokens_per_day", "output_tokens_per_day"))
+
+
+def _revenue_inputs(values: dict) -> tuple[str, ...]:
+    """The inputs a day's revenue is a product of."""
+    prices = (("price_input_cache_hit", "price_input_cache_miss", "price_output")
+              if values["prices_from"] == TYPED else ())
+    return ("billed_share",) + prices + ("input_tokens_per_day", "cache_hit_tokens_per_day",
+                                        "output_tokens_per_day")
+
+
 def compute(values: dict) -> dict:
     hit, total_input = values["cache_hit_tokens_per_day"], values["input_tokens_per_day"]
     if hit > total_input:
@@ -159,8 +197,9 @@ def compute(values: dict) -> dict:
         "price_record": origin["record"],
         "price_status": origin["status"],
         "off_peak_record": origin["off_peak_record"],
-        "margin_input": _margin(prices["input_cache_miss"], cost_in),
-        "margin_output": _margin(prices["output"], cost_out),
+        "margin_input": _finite(_margin(prices["input_cache_miss"], cost_in), values,
+                                ("price_input_cache_miss",)),
+        "margin_output": _finite(_margin(prices["output"], cost_out), values, ("price_output",)),
         "replicas_implied": implied,
         "replicas_used": replicas,
         "replicas_from": "implied" if values["replicas"] is None else "typed",
@@ -172,8 +211,10 @@ def compute(values: dict) -> dict:
         "revenue_cache_miss": earned["miss"],
         "revenue_output": earned["output"],
         "daily_revenue": daily_revenue,
-        "cost_profit_margin": (daily_revenue - daily_cost) / daily_cost if daily_cost > 0 else None,
-        "gross_margin": (daily_revenue - daily_cost) / daily_revenue if daily_revenue > 0 else None,
+        "cost_profit_margin": _finite((daily_revenue - daily_cost) / daily_cost if daily_cost > 0 else None,
+                                      values, _cost_inputs(values)),
+        "gross_margin": _finite((daily_revenue - daily_cost) / daily_revenue if daily_revenue > 0 else None,
+                                values, _revenue_inputs(values)),
     }
 
 

@@ -33,7 +33,7 @@ from ..errors import ValidationError
 from ..params import model_size
 from ..schema import Calculator, ChartSlot, Choice, Field, Output
 from ..text import Text
-from ..units import latex_int, latex_number, significant
+from ..units import latex_int, latex_number, mantissa_exponent, significant
 
 NONE = "none"
 PRECISIONS = {"bf16": "bf16_dense_flops", "fp8": "fp8_dense_flops"}
@@ -138,12 +138,8 @@ def _sci(value: float) -> str:
     """``3.29 \\times 10^{24}`` for KaTeX."""
     if value == 0:
         return "0"
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    if abs(float(significant(mantissa, 3).replace(",", ""))) >= 10:
-        exponent += 1
-        mantissa /= 10
-    return rf"{significant(mantissa, 3)} \times 10^{{{exponent}}}"
+    mantissa, exponent = mantissa_exponent(value, 3)
+    return rf"{mantissa} \times 10^{{{exponent}}}"
 
 
 def formula(values: dict, out: dict) -> list[str]:
