@@ -18,7 +18,7 @@ DEFAULT_MODEL = "deepseek-v3"
 #: The ``model`` choice meaning "no model: a bare parameter count, typed in ``params``".
 PARAMS = "params"
 
-CUSTOM_CHOICE = Choice(CUSTOM, Text("貼り付けた config.json / 個別の値",
+CUSTOM_CHOICE = Choice(CUSTOM, Text("貼り付けた config.json/個別の値",
                                     "Pasted config.json / individual values"))
 
 #: Bytes per element of each storage type a cache or a tensor can use.

@@ -344,7 +344,7 @@ API_COST = Calculator(
         Output("saving_off_peak_usd", Text("夜間割引による節約（USD/日）", "Saved off-peak (USD/day)"), "usd"),
         Output("currency", Text("料金表の通貨", "Price list currency"), "text"),
         *(Output(f"list_price_{key}_{code.lower()}",
-                 Text(f"定価（{code}）: {ja} /100 万トークン", f"List price ({code}): {en} per 1M tokens"),
+                 Text(f"定価（{code}）: {ja}/100 万トークン", f"List price ({code}): {en} per 1M tokens"),
                  code.lower())
           for key, ja, en in (("input_cache_hit", "入力（キャッシュヒット）", "input (cache hit)"),
                               ("input_cache_miss", "入力（キャッシュミス）", "input (cache miss)"),

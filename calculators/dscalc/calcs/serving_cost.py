@@ -346,7 +346,7 @@ def _tokens(name: str, label: Text, default: float) -> Field:
                  minimum=0.0, maximum=1e16, magnitudes=True)
 
 
-PER_MILLION = Text("USD / 100 万トークン", "USD per 1M tokens")
+PER_MILLION = Text("USD/100 万トークン", "USD per 1M tokens")
 
 SERVING_COST = Calculator(
     id="serving-cost",
