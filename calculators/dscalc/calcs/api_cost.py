@@ -274,10 +274,10 @@ def history_chart(values: dict, out: dict) -> LineChart:
                              emphasis=name == values["model"], step=True))
     days = [x for item in series for x, _ in item.points]
     return LineChart(
-        title=Text("出力 100 万トークンの定価の推移（USD、data/prices.json）",
+        title=Text("出力 100万トークンの定価の推移（USD、data/prices.json）",
                    "List price per 1M output tokens over time (USD, data/prices.json)"),
         x_label=Text("料金が有効だった日（UTC）", "date in force (UTC)"),
-        y_label=Text("USD / 100 万出力トークン（対数）", "USD per 1M output tokens (log)"),
+        y_label=Text("USD / 100万出力トークン（対数）", "USD per 1M output tokens (log)"),
         series=tuple(series), y_log=True, x_format="day", y_format="usd",
         x_ticks=_month_ticks(int(min(days)), int(max(days))),
         markers=(Marker(float(chosen.toordinal()), values["date"]),),
@@ -344,7 +344,7 @@ API_COST = Calculator(
         Output("saving_off_peak_usd", Text("夜間割引による節約（USD/日）", "Saved off-peak (USD/day)"), "usd"),
         Output("currency", Text("料金表の通貨", "Price list currency"), "text"),
         *(Output(f"list_price_{key}_{code.lower()}",
-                 Text(f"定価（{code}）: {ja}/100 万トークン", f"List price ({code}): {en} per 1M tokens"),
+                 Text(f"定価（{code}）: {ja}/100万トークン", f"List price ({code}): {en} per 1M tokens"),
                  code.lower())
           for key, ja, en in (("input_cache_hit", "入力（キャッシュヒット）", "input (cache hit)"),
                               ("input_cache_miss", "入力（キャッシュミス）", "input (cache miss)"),
@@ -380,7 +380,7 @@ API_COST = Calculator(
         ("N", Text("1 日のリクエスト数", "requests per day")),
         ("i, o", Text("リクエストあたりの入力・出力トークン数", "input and output tokens per request")),
         ("h", Text("入力のキャッシュヒット率", "cache-hit share of input")),
-        ("p_{\\text{hit}}, p_{\\text{miss}}, p_{\\text{out}}", Text("100 万トークンあたりの定価", "list prices per 1M tokens")),
+        ("p_{\\text{hit}}, p_{\\text{miss}}, p_{\\text{out}}", Text("100万トークンあたりの定価", "list prices per 1M tokens")),
         ("r", Text("為替レート（1 ドルあたりの通貨単位）", "exchange rate (currency units per US dollar)")),
     ),
 )

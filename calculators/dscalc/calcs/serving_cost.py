@@ -296,15 +296,15 @@ def cost_chart(values: dict, out: dict) -> LineChart:
                                                            values["utilisation"]))
                    for factor in CHART_FACTORS)
     price = out["price_output"]
-    series = [Series(Text("出力 100 万トークンあたりのコスト", "cost per 1M output tokens"), points,
+    series = [Series(Text("出力 100万トークンあたりのコスト", "cost per 1M output tokens"), points,
                      emphasis=True)]
     if price > 0:
         series.append(Series(Text("出力の料金", "output price"),
                              tuple((x, price) for x, _ in points)))
     return LineChart(
-        title=Text("スループットと出力 100 万トークンあたりのコスト", "Cost per 1M output tokens vs throughput"),
+        title=Text("スループットと出力 100万トークンあたりのコスト", "Cost per 1M output tokens vs throughput"),
         x_label=Text("レプリカあたりのデコード処理量（トークン/秒、対数）", "decode throughput per replica (tokens/s, log)"),
-        y_label=Text("USD / 100 万トークン（対数）", "USD per 1M tokens (log)"),
+        y_label=Text("USD / 100万トークン（対数）", "USD per 1M tokens (log)"),
         series=tuple(series), x_log=True, y_log=True,
         markers=(Marker(base, Text("現在の値", "current")),),
         x_format="tokens_per_s", y_format="usd",
@@ -346,12 +346,12 @@ def _tokens(name: str, label: Text, default: float) -> Field:
                  minimum=0.0, maximum=1e16, magnitudes=True)
 
 
-PER_MILLION = Text("USD/100 万トークン", "USD per 1M tokens")
+PER_MILLION = Text("USD/100万トークン", "USD per 1M tokens")
 
 SERVING_COST = Calculator(
     id="serving-cost",
     title=Text("推論サービングのコストと利益率", "Serving cost and margin"),
-    summary=Text("チップ時間の単価とスループットから 100 万トークンあたりのコストを出し、1 日のトークン数と料金から"
+    summary=Text("チップ時間の単価とスループットから 100万トークンあたりのコストを出し、1 日のトークン数と料金から"
                  "コスト・売上・利益率を計算します。",
                  "Cost per 1M tokens from the chip-hour price and throughput, then a day's cost, "
                  "revenue and margin from token volumes and prices."),
@@ -418,8 +418,8 @@ SERVING_COST = Calculator(
                                                    "Achieved prefill throughput (per replica)"), "tokens_per_s"),
         Output("achieved_output_tokens_per_s", Text("実効デコード処理量（レプリカあたり）",
                                                     "Achieved decode throughput (per replica)"), "tokens_per_s"),
-        Output("cost_per_million_input", Text("入力 100 万トークンあたりのコスト", "Cost per 1M input tokens"), "usd"),
-        Output("cost_per_million_output", Text("出力 100 万トークンあたりのコスト", "Cost per 1M output tokens"), "usd"),
+        Output("cost_per_million_input", Text("入力 100万トークンあたりのコスト", "Cost per 1M input tokens"), "usd"),
+        Output("cost_per_million_output", Text("出力 100万トークンあたりのコスト", "Cost per 1M output tokens"), "usd"),
         Output("price_input_cache_hit", Text("料金: 入力（キャッシュヒット）", "Price: input (cache hit)"), "usd"),
         Output("price_input_cache_miss", Text("料金: 入力（キャッシュミス）", "Price: input (cache miss)"), "usd"),
         Output("price_output", Text("料金: 出力", "Price: output"), "usd"),
