@@ -153,7 +153,7 @@ def _item(item, lang: str) -> str:
 MODEL_COLUMNS = (
     ("released", {"ja": "公開", "en": "Released"}, ""),
     ("total_params", {"ja": "総パラメータ数", "en": "Total parameters"}, "params"),
-    ("active_params", {"ja": "活性パラメータ数", "en": "Active parameters"}, "params"),
+    ("active_params", {"ja": "アクティブパラメータ数", "en": "Active parameters"}, "params"),
     ("context_length", {"ja": "コンテキスト長", "en": "Context length"}, "count"),
     ("licence_code", {"ja": "ライセンス（コード）", "en": "Licence (code)"}, ""),
     ("licence_weights", {"ja": "ライセンス（重み）", "en": "Licence (weights)"}, ""),

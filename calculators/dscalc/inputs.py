@@ -84,7 +84,7 @@ def context_length(default: int = 32_768, label: Text | None = None) -> Field:
 
 
 def batch_size(default: int = 1) -> Field:
-    return Field("batch_size", "int", Text("バッチサイズ（同時シーケンス数）",
+    return Field("batch_size", "int", Text("バッチサイズ（同時に処理する系列数）",
                                            "Batch size (concurrent sequences)"),
                  default=default, unit=Text("本", "sequences"), minimum=1, maximum=100_000)
 

@@ -194,7 +194,7 @@ def notes(values: dict, out: dict) -> list[Text]:
         found.append(Text("この日のこのモデルには夜間料金がないので、夜間の割合は効きません。",
                           "This model had no off-peak list on that date: the off-peak share has no "
                           "effect."))
-    found.append(Text("含まないもの: キャッシュ書き込みの追加料金、バッチ割引、税、無料枠、トークナイザーの違い"
+    found.append(Text("含まないもの: キャッシュ書き込みの追加料金、バッチ割引、税、無料枠、トークナイザの違い"
                       "（同じ文章でもモデルごとにトークン数が違います）。",
                       "Left out: cache-write surcharges, batch discounts, taxes, free tiers and "
                       "tokenizer differences (the same text is a different number of tokens per "

@@ -114,7 +114,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "The MTP layers this config declares are not counted (their layout is "
                           "not known here)."))
     elif out["mtp_params"]:
-        found.append(Text("MTP モジュール（{mtp:,} パラメータ）は含みません（投機的デコードでのみ読み込まれます）。",
+        found.append(Text("MTP モジュール（{mtp:,} パラメータ）は含みません（投機的デコーディングでのみ読み込まれます）。",
                           "The MTP module ({mtp:,} parameters) is not included (it is loaded only "
                           "for speculative decoding).").format(mtp=out["mtp_params"]))
     return found

@@ -143,7 +143,7 @@ def _params(name: str, ja: str, en: str) -> Output:
 MODEL_SIZE = Calculator(
     id="model-size",
     title=Text("パラメータ数と FLOPs", "Parameters and FLOPs"),
-    summary=Text("config.json から総パラメータ数・活性パラメータ数・内訳と、"
+    summary=Text("config.json から総パラメータ数・アクティブパラメータ数・内訳と、"
                  "1 トークンあたりの FLOPs を数えます。",
                  "Total and active parameters, their breakdown, and FLOPs per token, counted "
                  "from a config.json."),
@@ -161,7 +161,7 @@ MODEL_SIZE = Calculator(
         Output("num_layers", Text("層数", "Layers"), "count"),
         Output("num_moe_layers", Text("MoE 層数", "MoE layers"), "count"),
         _params("total_params", "総パラメータ数（MTP を除く）", "Total parameters (without MTP)"),
-        _params("active_params", "活性パラメータ数（ベンダーの数え方: 埋め込み・出力ヘッドを含む）",
+        _params("active_params", "アクティブパラメータ数（ベンダーの数え方: 埋め込み・出力ヘッドを含む）",
                 "Active parameters (vendors' convention: embedding and head included)"),
         _params("matmul_params_per_token", "1 トークンが掛け算する重み（入力埋め込みの表引きを除く）",
                 "Weights multiplied per token (input-embedding look-up excluded)"),
@@ -187,7 +187,7 @@ MODEL_SIZE = Calculator(
         _params("active_routed_expert_params", "ルーティングされるエキスパート（選ばれる分）",
                 "Routed experts (picked per token)"),
         _params("shared_expert_params", "共有エキスパート", "Shared experts"),
-        _params("router_params", "ルーター（ゲート）", "Router (gates)"),
+        _params("router_params", "ルータ（ゲート）", "Router (gates)"),
         _params("norm_params", "正規化層", "Norms"),
         Output("forward_flops_per_token", Text("順伝播 FLOPs/トークン（2 × 掛け算する重み）",
                                                "Forward FLOPs per token (2 × weights multiplied)"),
@@ -219,8 +219,8 @@ MODEL_SIZE = Calculator(
         ("N_E^{\\text{act}}", Text("選ばれるエキスパート（層ごとに k 個）",
                                    "picked experts (k per layer)")),
         ("N_S", Text("共有エキスパート", "shared experts")),
-        ("N_r", Text("ルーター", "routers")),
-        ("N_{\\text{act}}", Text("活性パラメータ（ベンダーの数え方）", "active parameters (vendors' convention)")),
+        ("N_r", Text("ルータ", "routers")),
+        ("N_{\\text{act}}", Text("アクティブパラメータ（ベンダーの数え方）", "active parameters (vendors' convention)")),
         ("N_{\\text{mm}}", Text("1 トークンが掛け算する重み", "weights multiplied per token")),
         ("L", Text("層数", "layers")),
         ("T", Text("コンテキスト長", "context length")),

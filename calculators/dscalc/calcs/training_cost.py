@@ -251,7 +251,7 @@ TRAINING_COST = Calculator(
                  "GPU-hours, days and dollars from parameters, tokens, GPUs, peak and MFU — and "
                  "the MFU that given GPU-hours imply."),
     inputs=(
-        Field("active_params", "int", Text("活性パラメータ数 N", "Active parameters N"),
+        Field("active_params", "int", Text("アクティブパラメータ数 N", "Active parameters N"),
               default=37_000_000_000, minimum=1, maximum=10**14, magnitudes=True,
               unit=Text("個", "parameters")),
         Field("tokens", "int", Text("学習トークン数 D", "Training tokens D"),
@@ -341,7 +341,7 @@ TRAINING_COST = Calculator(
             ChartSlot("cost", Text("段階ごとの費用のグラフ", "Chart: cost by stage"), cost_chart)),
     notes=notes,
     symbols=(
-        ("N", Text("活性パラメータ数", "active parameters")),
+        ("N", Text("アクティブパラメータ数", "active parameters")),
         ("D", Text("学習トークン数", "training tokens")),
         ("a", Text("1 トークンのアテンション FLOPs（順伝播、系列平均）",
                    "attention FLOPs per token (forward, averaged over the sequence)")),
