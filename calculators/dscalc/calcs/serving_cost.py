@@ -96,7 +96,7 @@ def _chip_hour(values: dict) -> float:
     if values["cost_basis"] == RENT:
         return values["chip_hour_price"]
     if values["chip_purchase_price"] is None:
-        raise ValidationError("chip_purchase_price", "自社保有の場合はチップ 1 枚の購入価格を入力してください。",
+        raise ValidationError("chip_purchase_price", "自社保有の場合はチップ 1 基の購入価格を入力してください。",
                               "For owned chips, enter the purchase price of one chip.")
     return owned_chip_hour_cost(values["chip_purchase_price"], values["amortisation_years"],
                                 values["power_kw"], values["facility_overhead"],
@@ -359,20 +359,20 @@ SERVING_COST = Calculator(
         Field("cost_basis", "choice", Text("チップの調達", "Chips are"), default=RENT,
               choices=(Choice(RENT, Text("レンタル（時間単価）", "rented (price per hour)")),
                        Choice(OWN, Text("自社保有（購入価格を償却）", "owned (purchase written off)")))),
-        _usd("chip_hour_price", Text("チップ 1 枚 1 時間の単価", "Price per chip-hour"), 2.0,
+        _usd("chip_hour_price", Text("チップ 1 基 1 時間の単価", "Price per chip-hour"), 2.0,
              Text("USD/時間", "USD/h"), maximum=10_000),
-        _usd("chip_purchase_price", Text("チップ 1 枚の購入価格（保有時）", "Purchase price per chip (owned)"),
+        _usd("chip_purchase_price", Text("チップ 1 基の購入価格（保有時）", "Purchase price per chip (owned)"),
              None, Text("USD", "USD"), maximum=1e7, optional=True, advanced=True),
         Field("amortisation_years", "float", Text("償却年数（保有時）", "Write-off period (owned)"), default=4.0,
               unit=Text("年", "years"), minimum=0.25, maximum=30, advanced=True),
-        Field("power_kw", "float", Text("チップ 1 枚の電力（保有時）", "Power per chip (owned)"), default=0.0,
+        Field("power_kw", "float", Text("チップ 1 基の電力（保有時）", "Power per chip (owned)"), default=0.0,
               unit="kW", minimum=0.0, maximum=100, advanced=True),
         Field("facility_overhead", "float", Text("設備のオーバーヘッド係数（PUE）", "Facility overhead (PUE)"),
               default=1.0, minimum=1.0, maximum=5.0, advanced=True),
         _usd("electricity_price", Text("電気料金（保有時）", "Electricity price (owned)"), 0.0,
              Text("USD/kWh", "USD/kWh"), maximum=10, advanced=True),
         Field("chips_per_replica", "int", Text("レプリカ（ノード）あたりのチップ数", "Chips per replica (node)"),
-              default=8, unit=Text("枚", "chips"), minimum=1, maximum=1_000_000),
+              default=8, unit=Text("基", "chips"), minimum=1, maximum=1_000_000),
         Field("input_tokens_per_s", "float", Text("レプリカあたりのプリフィル処理量", "Prefill throughput per replica"),
               default=73_700.0, unit=Text("入力トークン/秒", "input tokens/s"), minimum=1e-3, maximum=1e10,
               magnitudes=True),
@@ -412,7 +412,7 @@ SERVING_COST = Calculator(
                   Text("無料のアプリやウェブの利用は売上になりません。", "Free app and web use earns nothing.")),
     ),
     outputs=(
-        Output("chip_hour_cost", Text("チップ 1 枚 1 時間のコスト", "Cost per chip-hour"), "usd"),
+        Output("chip_hour_cost", Text("チップ 1 基 1 時間のコスト", "Cost per chip-hour"), "usd"),
         Output("replica_hour_cost", Text("レプリカ 1 時間のコスト", "Cost per replica-hour"), "usd"),
         Output("achieved_input_tokens_per_s", Text("実効プリフィル処理量（レプリカあたり）",
                                                    "Achieved prefill throughput (per replica)"), "tokens_per_s"),
@@ -452,7 +452,7 @@ SERVING_COST = Calculator(
     charts=(ChartSlot("day", Text("1 日のコストと売上", "A day's cost and revenue"), day_chart),
             ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart)),
     symbols=(
-        ("p", Text("チップ 1 枚 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
+        ("p", Text("チップ 1 基 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
         ("n", Text("レプリカあたりのチップ数", "chips per replica")),
         ("T_{\\text{in}}, T_{\\text{out}}", Text("レプリカあたりのプリフィル／デコード処理量（トークン/秒）",
                                                  "prefill / decode throughput per replica (tokens/s)")),
