@@ -270,7 +270,7 @@ TRAINING_MEMORY = Calculator(
         Output("params_from", Text("パラメータ数の出どころ", "Where the parameter count came from"), "data"),
         Output("fp4_chips", Text("FP4 の場合の基数（下限）", "Same with FP4 (lower bound)"), "data"),
         Output("breakdown", Text("内訳", "Breakdown"), "data"),
-        Output("not_published", Text("未公表の形式", "Formats not published"), "data"),
+        Output("not_published", Text("値のない形式", "Formats without a figure"), "data"),
     ),
     compute=compute,
     formula=formula,
