@@ -58,14 +58,14 @@ SENTENCE_RULES = ("ja-no-mixed-period", "no-mix-dearu-desumasu")
 #: 万・億・兆 written right after digits (「6,710億」, docs/STYLE.md): the spacing rule would ask
 #: for a space there, so a mark that is neither Japanese nor ASCII is put between them in the
 #: linted copy; the rule still judges what follows (「6,710億 GPU」).
-DIGIT_MAGNITUDE = re.compile(r"([0-9])(?=[万億兆])")
+DIGIT_MAGNITUDE = re.compile(r"([0-9])(?=[万億兆])|([億兆])(?=[0-9])")
 MAGNITUDE_MARK = "\u2060"  # WORD JOINER: invisible, neither Japanese nor ASCII
 
 
 #: The site's own rule, which textlint has no rule for: 万・億・兆 are written right after their
 #: digits, never after a space (「557.6万ドル」, not 「557.6 万ドル」), so typed and inserted
 #: numbers look alike.
-SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]")
+SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]|[億兆][ \u3000]+[0-9]")
 SPACED_MAGNITUDE_RULE = "site/magnitude-after-digits"
 
 
@@ -76,7 +76,7 @@ def spaced_magnitudes(text: str) -> list[int]:
 
 def mark_magnitudes(text: str) -> str:
     """``6,710億`` -> ``6,710`` + WORD JOINER + ``億`` for the linted copy (see ``DIGIT_MAGNITUDE``)."""
-    return DIGIT_MAGNITUDE.sub(lambda m: m.group(1) + MAGNITUDE_MARK, text)
+    return DIGIT_MAGNITUDE.sub(lambda m: m.group(0) + MAGNITUDE_MARK, text)
 INLINE_MATH = re.compile(r"\\\((?:.|\n)*?\\\)")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*([\w-]*)")
 BLOCK = re.compile(r'^(\s*)(?:!!!|\?\?\?\+?|===\+?)\s*(?:[\w-]+)?\s*(?:"(?P<title>[^"]*)")?\s*$')
@@ -362,10 +362,12 @@ def test_a_fact_placeholder_is_linted_as_the_words_it_prints():
 def test_a_magnitude_word_separated_from_its_digits_is_reported():
     assert spaced_magnitudes("557.6 万ドルと 6,710億") == [6]
     assert spaced_magnitudes("100万トークン、1 兆") == [11]
+    assert spaced_magnitudes("281億 700万ドル") == [5]
 
 
 def test_digits_keep_their_magnitude_word_but_not_what_follows():
     assert mark_magnitudes("6,710億ドルと100万GPU") == "6,710\u2060億ドルと100\u2060万GPU"
+    assert mark_magnitudes("281億700万ドル") == "281\u2060億\u2060700\u2060万ドル"
 
 
 def test_the_strings_outside_the_pages_are_all_collected():
