@@ -58,14 +58,14 @@ SENTENCE_RULES = ("ja-no-mixed-period", "no-mix-dearu-desumasu")
 #: 万・億・兆 written right after digits (「6,710億」, docs/STYLE.md): the spacing rule would ask
 #: for a space there, so a mark that is neither Japanese nor ASCII is put between them in the
 #: linted copy; the rule still judges what follows (「6,710億 GPU」).
-DIGIT_MAGNITUDE = re.compile(r"([0-9])(?=[万億兆])|([億兆])(?=[0-9])")
+DIGIT_MAGNITUDE = re.compile(r"([0-9])(?=[万億兆])|([万億兆])(?=[0-9])")
 MAGNITUDE_MARK = "\u2060"  # WORD JOINER: invisible, neither Japanese nor ASCII
 
 
 #: The site's own rule, which textlint has no rule for: 万・億・兆 are written right after their
-#: digits, never after a space (「557.6万ドル」, not 「557.6 万ドル」), so typed and inserted
+#: digits, never after a space (「557万6000 ドル」, not 「557 万 6000 ドル」), so typed and inserted
 #: numbers look alike.
-SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]|[億兆][ \u3000]+[0-9]")
+SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]|[万億兆][ \u3000]+[0-9]")
 SPACED_MAGNITUDE_RULE = "site/magnitude-after-digits"
 
 

@@ -5,15 +5,18 @@ answer — never ``ZeroDivisionError``, an infinite margin or a ``ValueError`` f
 """
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 
 import dscalc
 from dscalc import web
 from dscalc.charts import tick_text
 from dscalc.text import clip
-from dscalc.units import format_scientific, mantissa_exponent, scientific
+from dscalc.units import display, format_scientific, mantissa_exponent, scientific
 
+DATA = Path(__file__).resolve().parents[2] / "data"
 SMALLEST_SUBNORMAL = 5e-324
 #: More than CPython's 4,300-digit limit for ``str(int)``.
 HUGE_INT = 10**5000
@@ -124,3 +127,23 @@ def test_clip_quotes_untrusted_values_in_at_most_the_limit():
     assert clip("x" * 100) == "x" * 40
     assert clip(-HUGE_INT) == "-≈10^5000"
     assert clip(12345, 3) == "123"
+
+
+# --------------------------------------------------------------------------- amounts (issue 20, copy-edit)
+
+@pytest.mark.parametrize("value, shown", [
+    (87_072, "8万7072 ドル"),            # DeepSeek's day: reads like the published 「8万7072 ドル」
+    (5_576_000, "557万6000 ドル"),
+    (64_551_000_000, "645億5100万ドル"),
+    (2.19, "2.19 ドル"),
+])
+def test_japanese_amounts_are_written_as_the_business_press_writes_them(value, shown):
+    assert display("usd", value, "ja") == shown
+
+
+def test_a_computed_amount_matches_the_typed_fact_it_checks():
+    """The serving page compares DeepSeek's published daily cost with dscalc's: same words."""
+    fact = next(record for path in sorted(DATA.glob("facts/*.yaml"))
+                for record in yaml.safe_load(path.read_text(encoding="utf-8"))
+                if record["id"] == "serve-daily-cost")
+    assert display("usd", fact["value"], "ja") in fact["display"]["ja"]
