@@ -145,7 +145,7 @@ def formula(values: dict, out: dict) -> list[str]:
 
 
 def notes(values: dict, out: dict) -> list[Text]:
-    found = [Text("誤差はこのサイトのモデルによるシミュレーションです。ハードウェアがどう桁を落とすかを報告書は書いておらず、報告の数字を再現するものではありません。",
+    found = [Text("誤差はこのサイトのモデルによるシミュレーションです。ハードウェアがどう桁を落とすかを報告は書いておらず、報告の数字を再現するものではありません。",
                   "The errors come from this site's model; the report does not say how the "
                   "hardware drops bits, so this does not reproduce the report's number.")]
     if out["undefined_trials"]:
