@@ -32,14 +32,14 @@ DIRECTIVE = re.compile(r"\{\{\s*(?P<kind>table|claims|glossary):(?P<name>[A-Za-z
 
 WORDS = {
     "ja": {"sources": "出典", "status": {"unverified": "未確認", "disputed": "異説あり", "verified": "確認済み"},
-           "accessed": "閲覧日", "model": "モデル", "not_published": "非公表",
+           "accessed": "閲覧日", "model": "モデル", "not_published": "記載なし",
            "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
                        "unverifiable": "確認できない"},
            "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
            "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置"},
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
-           "accessed": "accessed", "model": "Model", "not_published": "not published",
+           "accessed": "accessed", "model": "Model", "not_published": "not found",
            "verdict": {"correct": "correct", "needs-context": "needs context", "wrong": "wrong",
                        "unverifiable": "unverifiable"},
            "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
@@ -150,7 +150,7 @@ def _item(item, lang: str) -> str:
 MODEL_COLUMNS = (
     ("released", {"ja": "公開", "en": "Released"}, ""),
     ("total_params", {"ja": "総パラメータ数", "en": "Total parameters"}, "params"),
-    ("active_params", {"ja": "活性パラメータ数", "en": "Active parameters"}, "params"),
+    ("active_params", {"ja": "アクティブパラメータ数", "en": "Active parameters"}, "params"),
     ("context_length", {"ja": "コンテキスト長", "en": "Context length"}, "count"),
     ("licence_code", {"ja": "ライセンス（コード）", "en": "Licence (code)"}, ""),
     ("licence_weights", {"ja": "ライセンス（重み）", "en": "Licence (weights)"}, ""),

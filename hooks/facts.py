@@ -65,7 +65,8 @@ def footnote(fact: dict, lang: str) -> str:
     if fact.get("status") == "disputed":
         others = "; ".join(
             f"{localized(alt.get('display'), lang) or alt.get('value')} "
-            f"([{alt.get('source_title') or alt['source_url']}]({alt['source_url']}))"
+            f"([{alt.get('source_title') or alt['source_url']}]({alt['source_url']}), "
+            f"{words['accessed']} {alt['accessed']})"
             for alt in fact.get("dispute") or [])
         text += f" **{words['disputed']}:** {others}"
     elif fact.get("status") == "unverified":

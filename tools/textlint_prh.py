@@ -12,10 +12,10 @@ dictionary can never drift from the glossary.
 Two details keep the dictionary free of false alarms:
 
 - the expected term drops a parenthesised abbreviation (``混合エキスパート（MoE）`` → ``混合エキスパート``)
-  and a counter ``数`` that the variant does not have (``アクティブパラメータ`` → ``活性パラメータ``,
-  so ``アクティブパラメータ数`` becomes ``活性パラメータ数``, not ``活性パラメータ数数``);
+  and a counter ``数`` that the variant does not have (``活性パラメータ`` → ``アクティブパラメータ``,
+  so ``活性パラメータ数`` becomes ``アクティブパラメータ数``, not ``アクティブパラメータ数数``);
 - a variant that is the start (or end) of the expected term only matches where the rest does not
-  follow (or precede): ``ルータ`` is reported, ``ルーター`` is not.
+  follow (or precede): ``投機的デコード`` is reported, ``投機的デコーディング`` is not.
 """
 
 from __future__ import annotations

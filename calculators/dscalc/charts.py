@@ -27,7 +27,7 @@ from datetime import date
 from html import escape
 
 from .text import Text, localize
-from .units import FORMATS, significant
+from .units import FORMATS, mantissa_exponent, significant
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -377,10 +377,9 @@ def tick_text(value: float) -> str:
         return "0"
     magnitude = abs(value)
     if magnitude >= 1e15 or magnitude < 1e-4:
-        exponent = math.floor(math.log10(magnitude))
-        mantissa = value / 10**exponent
+        mantissa, exponent = mantissa_exponent(value, 2)
         power = "10" + str(exponent).translate(_SUPERSCRIPT)
-        return power if abs(mantissa - 1) < 1e-9 else f"{_trim(significant(mantissa, 2))}×{power}"
+        return power if mantissa == "1.0" else f"{_trim(mantissa)}×{power}"
     for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if magnitude >= size:
             return _trim(significant(value / size, 3)) + suffix

@@ -36,6 +36,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import ValidationError
+from .text import clip
 
 #: Input name used in error messages when a config is at fault.
 CONFIG_FIELD = "config"
@@ -470,7 +471,7 @@ def _layer_type_list(merged: dict, num_layers: int) -> list[str] | None:
     kinds = []
     for item in value:
         if not isinstance(item, str) or item not in LAYER_TYPE_NAMES:
-            shown = str(item)[:30]
+            shown = clip(item, 30)
             raise bad_key("layer_types",
                           f"「{shown}」の層はモデル化していません（扱えるのは "
                           f"{', '.join(LAYER_TYPE_NAMES)}）。",
@@ -780,7 +781,7 @@ def check_supported(config: dict) -> None:
     """Refuse configs whose keys say they are not a decoder this package can count."""
     allowed, prefixes = FAMILY_KEYS.get(model_type(config) or "", (frozenset(), ()))
     for key in config:
-        name = str(key)
+        name = key if isinstance(key, str) else clip(key)
         lowered = name.lower()
         if name in allowed or (prefixes and lowered.startswith(prefixes)):
             continue

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from . import data
 from .schema import Choice, Field
-from .text import Text
+from .text import Text, clip
 
 CUSTOM = "custom"
 DEFAULT_MODEL = "deepseek-v3"
 #: The ``model`` choice meaning "no model: a bare parameter count, typed in ``params``".
 PARAMS = "params"
 
-CUSTOM_CHOICE = Choice(CUSTOM, Text("貼り付けた config.json / 個別の値",
+CUSTOM_CHOICE = Choice(CUSTOM, Text("貼り付けた config.json/個別の値",
                                     "Pasted config.json / individual values"))
 
 #: Bytes per element of each storage type a cache or a tensor can use.
@@ -84,7 +84,7 @@ def context_length(default: int = 32_768, label: Text | None = None) -> Field:
 
 
 def batch_size(default: int = 1) -> Field:
-    return Field("batch_size", "int", Text("バッチサイズ（同時シーケンス数）",
+    return Field("batch_size", "int", Text("バッチサイズ（同時に処理する系列数）",
                                            "Batch size (concurrent sequences)"),
                  default=default, unit=Text("本", "sequences"), minimum=1, maximum=100_000)
 
@@ -123,7 +123,7 @@ def resolve_config(model_id: str, pasted: dict | None) -> tuple[dict, str]:
 def model_name(model_id: str, pasted: dict | None) -> str:
     """What to call the model in results: the pasted config's name, or the preset's name."""
     if pasted is not None:
-        return str(pasted.get("_name_or_path") or pasted.get("model_type") or "config.json")[:80]
+        return clip(pasted.get("_name_or_path") or pasted.get("model_type") or "config.json", 80)
     record = data.models().get(model_id)
     if record is None:
         return "—"

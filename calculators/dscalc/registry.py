@@ -16,6 +16,7 @@ from functools import lru_cache
 from . import calcs
 from .errors import ValidationError
 from .schema import Calculator, validate
+from .text import clip
 
 
 @lru_cache(maxsize=None)
@@ -62,7 +63,7 @@ def get(calc_id: object) -> Calculator:
             return found
     registry = _registry()
     if not isinstance(calc_id, str) or calc_id not in registry:
-        shown = str(calc_id)[:40]
+        shown = clip(calc_id)
         raise ValidationError("id", f"「{shown}」という計算機はありません。",
                               f"There is no calculator called “{shown}”.")
     return registry[calc_id]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .errors import ValidationError
-from .text import Text
+from .text import Text, clip
 from .units import check_format
 
 #: Largest pasted ``config.json`` accepted, in characters (real configs are a few kB).
@@ -377,7 +377,7 @@ def validate(calc: Calculator, inputs: Any) -> dict:
     known = {spec.name for spec in calc.inputs}
     for name in inputs:
         if name not in known:
-            shown = str(name)[:40]
+            shown = clip(name)
             raise _error(shown, f"「{shown}」という入力はありません。",
                          f"There is no input called “{shown}”.")
     clean: dict = {}

@@ -7,6 +7,7 @@ numbers never live inside a ``Text`` until ``format`` puts them there for displa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 LANGUAGES = ("ja", "en")
@@ -49,3 +50,21 @@ def localize(text: "Text | str | None", lang: str) -> str:
     if isinstance(text, Text):
         return text.get(lang)
     return str(text)
+
+
+#: Longest integer, in bits, quoted digit by digit: ``str()`` of an integer of more than 4,300
+#: decimal digits raises ``ValueError`` (CPython's int_max_str_digits), so longer ones are
+#: quoted by their size.
+_QUOTED_INT_BITS = 4_000
+
+
+def clip(value: object, limit: int = 40) -> str:
+    """Untrusted input quoted in a message: ``str(value)`` cut to ``limit`` characters.
+
+    An integer too long to print (``10**5000`` as a key, an id or a layer type) is quoted as
+    ``≈10^5000`` instead of raising from ``str()``.
+    """
+    if isinstance(value, int) and value.bit_length() > _QUOTED_INT_BITS:
+        sign = "-" if value < 0 else ""
+        return f"{sign}≈10^{math.floor(math.log10(abs(value)))}"[:limit]
+    return str(value)[:limit]

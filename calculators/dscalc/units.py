@@ -108,14 +108,21 @@ def format_params(value: float, lang: str) -> str:
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def mantissa_exponent(value: float, digits: int = 3) -> tuple[str, int]:
+    """``3.296e24`` -> ``("3.30", 24)``: the mantissa rounded to ``digits`` significant digits
+    (as text, ``1 <= |m| < 10``) and the power of ten, for any finite nonzero float.
+
+    Read from Python's own decimal rendering rather than by dividing by ``10**exponent``, which
+    underflows to 0 for subnormal values such as ``5e-324`` (``10**-324 == 0.0``).
+    """
+    mantissa, exponent = f"{value:.{max(digits, 1) - 1}e}".split("e")
+    return mantissa, int(exponent)
+
+
 def scientific(value: float, digits: int = 3) -> str:
     """``3.30×10²⁴``: for magnitudes no SI prefix reads well."""
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    if abs(float(significant(mantissa, digits))) >= 10:
-        exponent += 1
-        mantissa /= 10
-    return f"{significant(mantissa, digits)}×10{str(exponent).translate(_SUPERSCRIPT)}"
+    mantissa, exponent = mantissa_exponent(value, digits)
+    return f"{mantissa}×10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def _si_with_exa(value: float, suffix: str) -> str:
@@ -164,15 +171,39 @@ def format_duration(seconds: float, lang: str) -> str:
     return f"0{_DURATIONS[3][1].get(lang)}"
 
 
+#: Significant digits kept when an amount is written the Japanese press's way (「8万7072ドル」).
+JAPANESE_MONEY_DIGITS = 5
+
+
+def japanese_amount(value: float, digits: int = JAPANESE_MONEY_DIGITS) -> str | None:
+    """An amount of 1万 or more as Japanese business writing gives it, rounded to ``digits``
+    significant digits and split at 兆・億・万: ``87072`` -> ``8万7072``, ``5.576e6`` ->
+    ``557万6000``, ``6.4551e10`` -> ``645億5100万``; ``None`` below 1万."""
+    if not math.isfinite(value) or abs(value) < 10**4:
+        return None
+    magnitude = math.floor(math.log10(abs(value)))
+    rounded = int(round(abs(value), digits - 1 - magnitude))
+    parts = []
+    for size, name in ((10**12, "兆"), (10**8, "億"), (10**4, "万")):
+        if rounded >= size:
+            parts.append(f"{rounded // size:,}{name}" if name == "兆" else f"{rounded // size}{name}")
+            rounded %= size
+    if rounded:
+        parts.append(str(rounded))
+    return ("-" if value < 0 else "") + "".join(parts)
+
+
 def _money(symbol_en: str, unit_ja: str) -> Callable[[float, str], str]:
-    """Money with four significant digits: ``US$5.576M`` / ``557.6万ドル``; small prices exactly
+    """Money with four significant digits in English (``US$5.576M``), and in Japanese as the
+    business press writes it, to five (``557万6000ドル``, ``8万7072ドル``); small prices exactly
     as far as four digits go (``US$2.19``, ``0.5元``)."""
     def formatter(value: float, lang: str) -> str:
         if lang == "ja":
-            for size, name in _JAPANESE_SCALE:
-                if abs(value) >= size:
-                    return f"{_trim_zeros(significant(value / size, 4))}{name}{unit_ja}"
-            return f"{_plain_money(value)}{unit_ja}"
+            amount = japanese_amount(value)
+            amount = amount if amount is not None else _plain_money(value)
+            # A digit and the unit word are spaced like any digit and Japanese (「2.19 ドル」); a
+            # magnitude word is not (「645億ドル」).
+            return f"{amount} {unit_ja}" if amount[-1].isdigit() else f"{amount}{unit_ja}"
         for size, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
             if abs(value) >= size:
                 return f"{symbol_en}{_trim_zeros(significant(value / size, 4))}{suffix}"

@@ -93,3 +93,55 @@ def test_a_lone_surrogate_in_the_input_still_gives_json():
     assert result.returncode == 2
     answer = json.loads(result.stdout.decode("utf-8"))
     assert answer["error"]["field"] == "model"
+
+
+def test_a_named_pipe_as_config_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "config.json"
+    os.mkfifo(fifo)
+    result = cli("run", "kv-cache", "--config", str(fifo))  # cli() times out after 60 s
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == "config"
+
+
+def test_a_directory_as_config_is_refused(tmp_path):
+    result = cli("run", "kv-cache", "--config", str(tmp_path))
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == "config"
+
+
+def test_version_prints_the_package_version_as_json():
+    result = cli("--version")
+    assert result.returncode == 0, result.stdout
+    assert json.loads(result.stdout) == {"name": "dscalc", "version": dscalc.__version__}
+
+
+def test_no_command_is_a_json_error():
+    result = cli()
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["field"] == "arguments"
+
+
+def _run_with_stdout(stdout):
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
+    return subprocess.run([sys.executable, "-m", "dscalc", "list"], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+
+
+def test_a_reader_that_has_gone_ends_in_one_line_not_a_traceback():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        result = _run_with_stdout(write_end)
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert result.stderr.strip() == "dscalc: cannot write the output (stdout is closed)"
+
+
+def test_a_closed_stdout_ends_in_one_line_not_a_traceback():
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "calculators"))
+    result = subprocess.run(["sh", "-c", f'"{sys.executable}" -m dscalc list >&-'],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

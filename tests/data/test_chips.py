@@ -99,6 +99,8 @@ def test_units_are_si_base_units(chip):
 def test_memory_in_gib_is_recorded_as_gib():
     """Vendors that sell GiB (AWS, Google) are stored as powers of two, the others as 10^9."""
     assert BY_ID["trainium2"]["memory_bytes"] == 96 * 2**30
+    assert BY_ID["tpu-v6e"]["memory_bytes"] == 32 * 2**30  # GiB in Google's table, though its v6e page writes GB
+    assert BY_ID["tpu-7x"]["memory_bytes"] == 192 * 2**30
     assert BY_ID["h100-sxm"]["memory_bytes"] == 80 * 10**9
     assert BY_ID["h100-sxm"]["memory_visible_bytes"] < 80 * 2**30
 

@@ -88,3 +88,33 @@ def test_every_chip_record_has_provenance():
     for chip in chips:
         check_provenance(chip, chip["id"])
         assert chip["memory_bytes"] > 10**9
+
+
+def dispute_alternatives(node, where):
+    """Every alternative listed under a ``dispute`` key anywhere in a data file."""
+    if isinstance(node, dict):
+        here = f"{where}:{node['id']}" if "id" in node else where
+        for alternative in node.get("dispute") or []:
+            yield here, alternative
+        for value in node.values():
+            yield from dispute_alternatives(value, here)
+    elif isinstance(node, list):
+        for value in node:
+            yield from dispute_alternatives(value, where)
+
+
+def data_files():
+    for path in sorted(DATA.rglob("*")):
+        if path.suffix in (".yaml", ".json") and "models" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+            yield path.name, json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+
+
+def test_every_disputed_alternative_says_where_and_when_it_was_read():
+    alternatives = [item for name, content in data_files() for item in dispute_alternatives(content, name)]
+    assert len(alternatives) >= 40  # chips, facts and markets hold that many
+    for where, alternative in alternatives:
+        assert str(alternative.get("source_url", "")).startswith("https://"), where
+        accessed = alternative.get("accessed")
+        accessed = accessed if isinstance(accessed, date) else date.fromisoformat(str(accessed))
+        assert date(2023, 1, 1) <= accessed <= date.today(), f"{where}: the date the alternative was read"

@@ -75,6 +75,19 @@ def test_phase_agrees_with_the_date(where, record):
     assert record.get("headline", False) in (True, False), f"{where}: headline is a boolean"
 
 
+#: The shock, as the time lines draw it: from V3's release to the last day of DeepSeek's
+#: Open-Source Week (day 6, 2025-03-01). One rule for every event, so events of one week or one
+#: month never fall into different phases.
+SHOCK_FIRST_DAY, SHOCK_LAST_DAY = date(2024, 12, 26), date(2025, 3, 1)
+
+
+@pytest.mark.parametrize("where, record", list(events()), ids=[where for where, _ in events()])
+def test_the_phase_follows_one_rule_for_every_event(where, record):
+    when = parse_when(record)
+    expected = ("before" if when < SHOCK_FIRST_DAY else "shock" if when <= SHOCK_LAST_DAY else "after")
+    assert record["phase"] == expected, f"{where}: {when} is in the '{expected}' phase"
+
+
 @pytest.mark.parametrize("path", TIMELINE_FILES, ids=lambda path: path.name)
 def test_each_file_is_in_date_order(path):
     records = load(path)

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import dscalc
+from dscalc import web
 from dscalc.calcs import jevons, serving_cost
 from dscalc.prices import fx_on, parse_day, price_on
 
@@ -281,6 +282,22 @@ def test_partial_pass_through_moves_the_break_even():
     assert out["compute_demand_multiplier"] == pytest.approx(10 ** (0.75 - 1))
     assert out["price_multiplier"] == pytest.approx(10 ** -0.5)
     assert jevons.break_even_elasticity(0.25) == 4
+
+
+def test_a_price_falling_faster_than_cost_lowers_the_break_even_below_one():
+    """θ > 1 (a price war, a subsidy): an inelastic demand (ε = 0.8) still raises compute."""
+    out = dscalc.run("jevons", {"efficiency_gain": 10, "elasticity": 0.8, "pass_through": 2})
+    assert out["break_even_elasticity"] == 0.5
+    assert out["price_multiplier"] == pytest.approx(10 ** -2)
+    assert out["compute_demand_multiplier"] == pytest.approx(10 ** (1.6 - 1))
+    assert out["regime"] == "backfire"
+    assert "faster than the cost" in " ".join(web.evaluate("jevons", {"pass_through": 2}, "en")["notes"])
+
+
+def test_pass_through_above_three_is_refused_at_the_field():
+    with pytest.raises(dscalc.ValidationError) as caught:
+        dscalc.run("jevons", {"pass_through": 3.5})
+    assert caught.value.field == "pass_through"
 
 
 def test_no_gain_no_change():

@@ -194,7 +194,7 @@ def notes(values: dict, out: dict) -> list[Text]:
         found.append(Text("この日のこのモデルには夜間料金がないので、夜間の割合は効きません。",
                           "This model had no off-peak list on that date: the off-peak share has no "
                           "effect."))
-    found.append(Text("含まないもの: キャッシュ書き込みの追加料金、バッチ割引、税、無料枠、トークナイザーの違い"
+    found.append(Text("含まないもの: キャッシュ書き込みの追加料金、バッチ割引、税、無料枠、トークナイザの違い"
                       "（同じ文章でもモデルごとにトークン数が違います）。",
                       "Left out: cache-write surcharges, batch discounts, taxes, free tiers and "
                       "tokenizer differences (the same text is a different number of tokens per "
@@ -274,10 +274,10 @@ def history_chart(values: dict, out: dict) -> LineChart:
                              emphasis=name == values["model"], step=True))
     days = [x for item in series for x, _ in item.points]
     return LineChart(
-        title=Text("出力 100 万トークンの定価の推移（USD、data/prices.json）",
+        title=Text("出力 100万トークンの定価の推移（USD、data/prices.json）",
                    "List price per 1M output tokens over time (USD, data/prices.json)"),
         x_label=Text("料金が有効だった日（UTC）", "date in force (UTC)"),
-        y_label=Text("USD / 100 万出力トークン（対数）", "USD per 1M output tokens (log)"),
+        y_label=Text("USD / 100万出力トークン（対数）", "USD per 1M output tokens (log)"),
         series=tuple(series), y_log=True, x_format="day", y_format="usd",
         x_ticks=_month_ticks(int(min(days)), int(max(days))),
         markers=(Marker(float(chosen.toordinal()), values["date"]),),
@@ -289,8 +289,8 @@ def history_chart(values: dict, out: dict) -> LineChart:
 
 # --------------------------------------------------------------------------- declaration
 
-def _count(name: str, label: Text, default: int, unit: Text, maximum: int) -> Field:
-    return Field(name, "int", label, default=default, unit=unit, minimum=0, maximum=maximum,
+def _count(name: str, label: Text, default: int, unit: Text, maximum: int, minimum: int = 0) -> Field:
+    return Field(name, "int", label, default=default, unit=unit, minimum=minimum, maximum=maximum,
                  magnitudes=True)
 
 
@@ -311,8 +311,9 @@ API_COST = Calculator(
         Field("currency", "choice", Text("料金表の通貨", "Price list currency"), default="USD",
               choices=tuple(Choice(code, Text(code, code)) for code in CURRENCIES),
               help=Text("DeepSeek は人民元建ての料金表も公表しています。", "DeepSeek also publishes a yuan (CNY) list.")),
+        # At least one request: the cost per request divides by this count.
         _count("requests_per_day", Text("1 日のリクエスト数", "Requests per day"), 10_000,
-               Text("件/日", "requests/day"), 10**10),
+               Text("件/日", "requests/day"), 10**10, minimum=1),
         _count("input_tokens_per_request", Text("リクエストあたりの入力トークン数", "Input tokens per request"), 2_000,
                Text("トークン", "tokens"), 10**8),
         _count("output_tokens_per_request", Text("リクエストあたりの出力トークン数", "Output tokens per request"), 500,
@@ -343,7 +344,7 @@ API_COST = Calculator(
         Output("saving_off_peak_usd", Text("夜間割引による節約（USD/日）", "Saved off-peak (USD/day)"), "usd"),
         Output("currency", Text("料金表の通貨", "Price list currency"), "text"),
         *(Output(f"list_price_{key}_{code.lower()}",
-                 Text(f"定価（{code}）: {ja} /100 万トークン", f"List price ({code}): {en} per 1M tokens"),
+                 Text(f"定価（{code}）: {ja}/100万トークン", f"List price ({code}): {en} per 1M tokens"),
                  code.lower())
           for key, ja, en in (("input_cache_hit", "入力（キャッシュヒット）", "input (cache hit)"),
                               ("input_cache_miss", "入力（キャッシュミス）", "input (cache miss)"),
@@ -379,7 +380,7 @@ API_COST = Calculator(
         ("N", Text("1 日のリクエスト数", "requests per day")),
         ("i, o", Text("リクエストあたりの入力・出力トークン数", "input and output tokens per request")),
         ("h", Text("入力のキャッシュヒット率", "cache-hit share of input")),
-        ("p_{\\text{hit}}, p_{\\text{miss}}, p_{\\text{out}}", Text("100 万トークンあたりの定価", "list prices per 1M tokens")),
+        ("p_{\\text{hit}}, p_{\\text{miss}}, p_{\\text{out}}", Text("100万トークンあたりの定価", "list prices per 1M tokens")),
         ("r", Text("為替レート（1 ドルあたりの通貨単位）", "exchange rate (currency units per US dollar)")),
     ),
 )

@@ -304,7 +304,7 @@ BLOCK_SCALING = Calculator(
         Output("scheme", Text("方式", "Scheme"), "text"),
         Output("num_values", Text("値の個数", "Values"), "count"),
         Output("outlier_count", Text("外れ値の個数（合成データ）", "Outliers (synthetic data)"), "count"),
-        Output("rel_error", Text("相対誤差 ‖x − x̂‖ / ‖x‖", "Relative error ‖x − x̂‖ / ‖x‖"), "percent"),
+        Output("rel_error", Text("相対誤差 ‖x − x̂‖/‖x‖", "Relative error ‖x − x̂‖ / ‖x‖"), "percent"),
         Output("mean_elem_error", Text("要素ごとの相対誤差の平均", "Mean per-element relative error"),
                "percent"),
         Output("zero_share", Text("ゼロになった値（非ゼロの入力のうち）",

@@ -159,7 +159,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                 "{a2:.0f} mm² or less, b.2 at {b2:.0f} mm² or less, not controlled "
                 "above.").format(a2=out["area_for_a2_mm2"], b2=out["area_for_b2_mm2"]))
     else:
-        found.append(Text("2023年10月の規則の 3A090.a・.b のどれにも当たりません（TPP {tpp:,.0f}）。",
+        found.append(Text("2023 年 10 月の規則の 3A090.a・.b のどれにも当たりません（TPP {tpp:,.0f}）。",
                           "None of 3A090.a or .b under the October 2023 rule applies "
                           "(TPP {tpp:,.0f}).").format(tpp=out["tpp"]))
     if out["tpp"] < TPP_A1:
@@ -167,7 +167,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "Reaching a.1 (TPP 4,800) at this bit length takes {t:,.0f} dense "
                           "TOPS.").format(t=out["tops_for_a1_at_this_bit_length"]))
     if out["classification_2022"] == "3A090.a":
-        found.append(Text("2022年10月の規則でも規制対象でした（TPP 4,800 以上かつチップ間帯域 600 GB/s 以上）。",
+        found.append(Text("2022 年 10 月の規則でも規制対象でした（TPP 4,800 以上かつチップ間帯域 600 GB/s 以上）。",
                           "It was controlled under the October 2022 rule too (TPP 4,800 or more "
                           "and 600 GB/s or more of chip-to-chip I/O)."))
     elif out["tpp"] >= TPP_A1 and out["classification_2022"] == "not controlled":
@@ -176,7 +176,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "chip-to-chip bandwidth ({bw:.0f} GB/s) is below 600 GB/s.").format(
             bw=out["interconnect_bytes_per_s"] / 1e9))
     if out["in_2026_case_by_case_band"] is True:
-        found.append(Text("2026年1月の方針では、中国向けは個別審査の範囲（TPP 21,000 未満かつメモリ帯域幅 6,500 GB/s 未満）に入ります。",
+        found.append(Text("2026 年 1 月の方針では、中国向けは個別審査の範囲（TPP 21,000 未満かつメモリ帯域幅 6,500 GB/s 未満）に入ります。",
                           "Under the January 2026 policy it falls in the case-by-case band for "
                           "China (TPP below 21,000 and memory bandwidth below 6,500 GB/s)."))
     elif out["in_2026_case_by_case_band"] is False:
@@ -201,7 +201,7 @@ def _preset_choices() -> tuple[Choice, ...]:
 EXPORT_TPP = Calculator(
     id="export-tpp",
     title=Text("輸出管理の TPP と ECCN 3A090 の判定", "Export-control TPP and ECCN 3A090"),
-    summary=Text("密の演算性能とビット長から総処理性能（TPP）と性能密度を計算し、2023年10月の規則で 3A090.a・.b の"
+    summary=Text("密の演算性能とビット長から総処理性能（TPP）と性能密度を計算し、2023 年 10 月の規則で 3A090.a・.b の"
                  "どれに当たるかを、決め手になった条項とともに示します。",
                  "Total processing performance (TPP) and performance density from a dense rate "
                  "and a bit length, and which of 3A090.a or .b applies under the October 2023 "
@@ -231,10 +231,10 @@ EXPORT_TPP = Calculator(
               default=True,
               help=Text("外すと、TPP 4,800 未満なら 3A090 の注 2 で対象外になります。",
                         "Unticked, a TPP below 4,800 is outside 3A090 (Note 2 to 3A090).")),
-        Field("interconnect_gb_s", "float", Text("チップ間帯域（GB/s、双方向、2022年規則の比較用）",
+        Field("interconnect_gb_s", "float", Text("チップ間帯域（GB/s、双方向、2022 年規則の比較用）",
                                                  "Chip-to-chip bandwidth (GB/s, bidirectional; for the 2022 rule)"),
               optional=True, advanced=True, minimum=0, maximum=1e6),
-        Field("memory_bandwidth_gb_s", "float", Text("メモリ帯域幅（GB/s、2026年1月の範囲の判定用）",
+        Field("memory_bandwidth_gb_s", "float", Text("メモリ帯域幅（GB/s、2026 年 1 月の範囲の判定用）",
                                                      "Memory bandwidth (GB/s; for the January 2026 band)"),
               optional=True, advanced=True, minimum=0, maximum=1e6),
     ),
@@ -246,7 +246,7 @@ EXPORT_TPP = Calculator(
         Output("tpp", Text("総処理性能（TPP）", "Total processing performance (TPP)"), "number"),
         Output("die_area_mm2", Text("該当ダイ面積", "Applicable die area"), "number", unit="mm²"),
         Output("performance_density", Text("性能密度", "Performance density"), "number"),
-        Output("eccn", Text("ECCN（2023年10月の規則）", "ECCN (October 2023 rule)"), "text"),
+        Output("eccn", Text("ECCN（2023 年 10 月の規則）", "ECCN (October 2023 rule)"), "text"),
         Output("clause", Text("決め手の条項", "Deciding clause"), "text"),
         Output("controlled", Text("3A090 の規制対象か", "Controlled under 3A090"), "bool"),
         Output("tpp_over_a1_threshold", Text("a.1 の線（4,800）との比", "TPP over the a.1 line (4,800)"),
@@ -260,14 +260,14 @@ EXPORT_TPP = Calculator(
                "number", unit="mm²"),
         Output("area_for_b2_mm2", Text("b.2 に当たるダイ面積の上限", "Largest die area caught by b.2"),
                "number", unit="mm²"),
-        Output("controlled_2022", Text("2022年10月の規則で対象か", "Controlled under the October 2022 rule"),
+        Output("controlled_2022", Text("2022 年 10 月の規則で対象か", "Controlled under the October 2022 rule"),
                "bool"),
-        Output("in_2026_case_by_case_band", Text("2026年1月の個別審査の範囲内か",
+        Output("in_2026_case_by_case_band", Text("2026 年 1 月の個別審査の範囲内か",
                                                  "In the January 2026 case-by-case band"), "bool"),
         *(Output(name, Text(ja, en), "data") for name, ja, en in (
             ("classification", "分類", "classification"),
             ("interconnect_bytes_per_s", "チップ間帯域", "chip-to-chip bandwidth"),
-            ("classification_2022", "2022年規則での分類", "classification, 2022 rule"),
+            ("classification_2022", "2022 年規則での分類", "classification, 2022 rule"),
             ("dram_bandwidth_bytes_per_s", "メモリ帯域幅", "memory bandwidth"),
             ("preset_overridden", "プリセットを上書きしたか", "preset overridden"),
         )),

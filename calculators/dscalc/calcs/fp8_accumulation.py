@@ -145,7 +145,7 @@ def formula(values: dict, out: dict) -> list[str]:
 
 
 def notes(values: dict, out: dict) -> list[Text]:
-    found = [Text("誤差はこのサイトのモデルによるシミュレーションです。ハードウェアがどう桁を落とすかを報告書は書いておらず、報告の数字を再現するものではありません。",
+    found = [Text("誤差はこのサイトのモデルによるシミュレーションです。ハードウェアがどう桁を落とすかを報告は書いておらず、報告の数字を再現するものではありません。",
                   "The errors come from this site's model; the report does not say how the "
                   "hardware drops bits, so this does not reproduce the report's number.")]
     if out["undefined_trials"]:
@@ -253,9 +253,9 @@ FP8_ACCUMULATION = Calculator(
                                     "Promoted to FP32: relative error (max)"), "percent"),
         Output("improvement", Text("昇格による誤差の縮小（中央値の比）", "Error reduction by promotion (ratio of medians)"),
                "ratio"),
-        Output("promotions", Text("昇格の回数 ⌈K / N_C⌉", "Promotions ⌈K / N_C⌉"), "count"),
+        Output("promotions", Text("昇格の回数 ⌈K/N_C⌉", "Promotions ⌈K / N_C⌉"), "count"),
         Output("accumulator_bits", Text("累積器の有効ビット数", "Accumulator significant bits"), "count"),
-        Output("condition_median", Text("打ち消し合いの度合い Σ|aᵢbᵢ| / |Σaᵢbᵢ|（中央値）",
+        Output("condition_median", Text("打ち消し合いの度合い Σ|aᵢbᵢ|/|Σaᵢbᵢ|（中央値）",
                                          "Cancellation Σ|aᵢbᵢ| / |Σaᵢbᵢ| (median)"), "number"),
         Output("undefined_trials", Text("相対誤差を定義できない試行", "Trials with an undefined relative error"),
                "count"),

@@ -342,7 +342,7 @@ FP_FORMAT = Calculator(
     outputs=(
         Output("format_label", Text("形式", "Format"), "text"),
         Output("quantized", Text("丸めた値 x̂", "Rounded value x̂"), "scientific"),
-        Output("kind", Text("種類（zero / subnormal / normal / ±inf / NaN）",
+        Output("kind", Text("種類（zero/subnormal/normal/±inf/NaN）",
                             "Kind (zero / subnormal / normal / ±inf / NaN)"), "text"),
         Output("bits", Text("ビット列", "Bit pattern"), "text"),
         Output("code_hex", Text("符号（16 進）", "Code (hex)"), "text"),
@@ -353,7 +353,7 @@ FP_FORMAT = Calculator(
         Output("significand", Text("仮数部の値（1.M または 0.M）", "Significand (1.M or 0.M)"),
                "number"),
         Output("abs_error", Text("絶対誤差 |x − x̂|", "Absolute error |x − x̂|"), "scientific"),
-        Output("rel_error", Text("相対誤差 |x − x̂| / |x|", "Relative error |x − x̂| / |x|"),
+        Output("rel_error", Text("相対誤差 |x − x̂|/|x|", "Relative error |x − x̂| / |x|"),
                "percent"),
         Output("overflowed", Text("範囲を超えたか", "Out of range"), "bool"),
         Output("next_below", Text("x 以下で最も近い表せる値", "Nearest representable value ≤ x"),

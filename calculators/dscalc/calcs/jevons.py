@@ -2,12 +2,14 @@
 
 Constant-elasticity demand: tokens demanded ``Q ∝ P^(−ε)`` with ``ε ≥ 0`` the price elasticity
 (demand rises ε% for a 1% fall in price). An efficiency gain ``g`` cuts the compute, and so the
-cost, per token to ``1/g``; a pass-through ``θ`` (0 < θ ≤ 1) lets the price fall by the factor
-``g^θ`` (θ = 1: the whole saving reaches the price). Then
+cost, per token to ``1/g``; a pass-through ``θ`` (0 < θ ≤ 3) lets the price fall by the factor
+``g^θ`` (θ = 1: the whole saving reaches the price; θ > 1: the price falls faster than the cost,
+as in a price war or a subsidised launch, and margins shrink). Then
 
 - token demand multiplier ``= g^(θ ε)``;
 - compute demand multiplier ``= g^(θ ε) / g = g^(θ ε − 1)`` (tokens times compute per token);
-- break-even elasticity ``ε* = 1/θ`` (1 with full pass-through): above it compute demand, and so
+- break-even elasticity ``ε* = 1/θ`` (1 with full pass-through, below 1 when θ > 1): above it
+  compute demand, and so
   accelerator demand, rises; below it, falls.
 
 Rebound (energy economics' term): the share of the engineering saving ``1 − 1/g`` that extra
@@ -35,6 +37,10 @@ BACKFIRE, BREAK_EVEN, PARTIAL, ZERO, NO_CHANGE = (
 #: How close to the break-even exponent counts as break-even.
 TOLERANCE = 1e-9
 
+
+#: Largest pass-through accepted: the price may fall up to three times as fast (in log terms) as
+#: the cost per token.
+MAX_PASS_THROUGH = 3.0
 
 def token_demand_multiplier(gain: float, elasticity: float, pass_through: float = 1.0) -> float:
     """How many times more tokens are demanded: ``g^(θ ε)``."""
@@ -127,6 +133,10 @@ def notes(values: dict, out: dict) -> list[Text]:
         found.append(Text("効率化の一部しか価格に反映されないので、損益分岐の弾力性は 1 より大きくなります。",
                           "Only part of the saving reaches the price, so the break-even elasticity "
                           "is above 1."))
+    elif values["pass_through"] > 1:
+        found.append(Text("価格が費用より速く下がる（利益率が縮む）ので、損益分岐の弾力性は 1 より小さくなります。",
+                          "The price falls faster than the cost (margins shrink), so the break-even "
+                          "elasticity is below 1."))
     found.append(Text("弾力性を一定とする単純なモデルです。品質の向上や新しい用途による需要の変化、学習用の計算は含みません。",
                       "A constant-elasticity model: demand shifts from better quality or new uses, "
                       "and training compute, are not in it."))
@@ -179,9 +189,10 @@ JEVONS = Calculator(
               help=Text("価格が 1% 下がったときに需要が何 % 増えるか（正の値で入力）。",
                         "The % rise in demand for a 1% fall in price (entered as a positive number).")),
         Field("pass_through", "float", Text("価格への転嫁率 θ", "Pass-through to price θ"), default=1.0,
-              minimum=0.01, maximum=1.0, advanced=True,
-              help=Text("効率化のうち価格の低下に回る割合（指数）。1 なら全部が値下げになります。",
-                        "How much of the saving reaches the price (as an exponent); 1 passes all of it.")),
+              minimum=0.01, maximum=MAX_PASS_THROUGH, advanced=True,
+              help=Text("効率化のうち価格の低下に回る割合（指数）。1 なら全部が値下げになり、1 を超えると価格が費用より速く下がります（値下げ競争や補助）。",
+                        "How much of the saving reaches the price (as an exponent); 1 passes all of it, "
+                        "above 1 the price falls faster than the cost (a price war, a subsidy).")),
     ),
     outputs=(
         Output("token_demand_multiplier", Text("トークン需要の倍率", "Token demand multiplier"), "ratio"),

@@ -514,7 +514,7 @@ KV_CACHE = Calculator(
     id="kv-cache",
     title=Text("KV キャッシュ容量", "KV-cache size"),
     summary=Text("実在モデルの config.json から、層ごとの方式（全体・窓・DSA・線形アテンション）に沿って"
-                 "KV キャッシュの大きさと 1 ステップの読み出し量を計算します。",
+                 " KV キャッシュの大きさと 1 ステップの読み出し量を計算します。",
                  "KV-cache size and the bytes one decode step reads, layer by layer (full, "
                  "window, DSA, linear attention), from a real model's config.json."),
     inputs=(

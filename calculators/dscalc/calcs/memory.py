@@ -97,7 +97,7 @@ def compute(values: dict) -> dict:
 def notes(values: dict, out: dict) -> list[Text]:
     found = []
     if out["chip_memory_is_visible"]:
-        found.append(Text("1 枚のメモリは、ソフトウェアから使える容量（nvidia-smi の表示 {visible:,} バイト）です。"
+        found.append(Text("1 基のメモリは、ソフトウェアから使える容量（nvidia-smi の表示 {visible:,} バイト）です。"
                           "ベンダーの表記は {label:,} バイト相当です。",
                           "Memory per accelerator is what software can allocate (nvidia-smi's "
                           "{visible:,} bytes); the vendor's label corresponds to {label:,} bytes.")
@@ -114,7 +114,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "The MTP layers this config declares are not counted (their layout is "
                           "not known here)."))
     elif out["mtp_params"]:
-        found.append(Text("MTP モジュール（{mtp:,} パラメータ）は含みません（投機的デコードでのみ読み込まれます）。",
+        found.append(Text("MTP モジュール（{mtp:,} パラメータ）は含みません（投機的デコーディングでのみ読み込まれます）。",
                           "The MTP module ({mtp:,} parameters) is not included (it is loaded only "
                           "for speculative decoding).").format(mtp=out["mtp_params"]))
     return found
@@ -145,7 +145,7 @@ def formula(values: dict, out: dict) -> list[str]:
 MEMORY = Calculator(
     id="memory",
     title=Text("推論に必要なメモリと GPU 数", "Inference memory and GPU count"),
-    summary=Text("重みと KV キャッシュのバイト数を足し、選んだアクセラレータが何枚要るかを計算します。",
+    summary=Text("重みと KV キャッシュのバイト数を足し、選んだアクセラレータが何基要るかを計算します。",
                  "Weights plus KV cache in bytes, and how many of the chosen accelerators hold "
                  "them."),
     inputs=(
@@ -174,13 +174,13 @@ MEMORY = Calculator(
                                       "KV cache (context × batch)"), "bytes"),
         Output("total_bytes", Text("合計", "Total"), "bytes"),
         Output("chip_name", Text("アクセラレータ", "Accelerator"), "text"),
-        Output("chip_memory_bytes", Text("1 枚のメモリ", "Memory per accelerator"), "bytes"),
+        Output("chip_memory_bytes", Text("1 基のメモリ", "Memory per accelerator"), "bytes"),
         Output("chip_memory_label_bytes", Text("ベンダー表記のメモリ", "Memory as the vendor labels it"),
                "data"),
         Output("chip_memory_is_visible", Text("使える容量を使ったか", "Allocatable memory used"), "data"),
-        Output("gpus_needed", Text("必要な枚数（メモリだけで見た下限）",
+        Output("gpus_needed", Text("必要な基数（メモリだけで見た下限）",
                                    "Accelerators needed (memory-only lower bound)"), "count"),
-        Output("fits_on_one_gpu", Text("1 枚に収まるか", "Fits on one accelerator"), "bool"),
+        Output("fits_on_one_gpu", Text("1 基に収まるか", "Fits on one accelerator"), "bool"),
         Output("config_source", Text("config の出典", "Config source"), "url"),
         Output("params_from", Text("重みのパラメータ数の出どころ", "Where the parameter count came from"),
                "data"),
@@ -199,6 +199,6 @@ MEMORY = Calculator(
                                        "per sequence)")),
         ("T", Text("コンテキスト長", "context length")),
         ("B", Text("バッチサイズ（同時に処理する系列の数）", "batch size (concurrent sequences)")),
-        ("M_{\\text{chip}}", Text("アクセラレータ 1 枚のメモリ", "memory of one accelerator")),
+        ("M_{\\text{chip}}", Text("アクセラレータ 1 基のメモリ", "memory of one accelerator")),
     ),
 )

@@ -117,7 +117,7 @@ def notes(values: dict, out: dict) -> list[Text]:
 
 MTP_SPEEDUP = Calculator(
     id="mtp-speedup",
-    title=Text("MTP による投機的デコードの速度向上", "Speed-up from MTP speculative decoding"),
+    title=Text("MTP による投機的デコーディングの速度向上", "Speed-up from MTP speculative decoding"),
     summary=Text("MTP モジュールが先読みしたトークンの受理率から、1 ステップで得られるトークン数と、"
                  "追加の計算を差し引いた速度向上を計算します。",
                  "Tokens per decoding step from the acceptance rate of MTP's drafted tokens, and "

@@ -347,7 +347,7 @@ def roofline_chart(values: dict, out: dict) -> LineChart:
     return LineChart(
         title=Text(f"ルーフライン: {out['model_name']}（重み {values['weight_dtype'].upper()}）",
                    f"Roofline: {out['model_name']} ({values['weight_dtype'].upper()} weights)"),
-        x_label=Text("算術強度（FLOP/バイト、対数）", "arithmetic intensity (FLOP per byte, log)"),
+        x_label=Text("演算強度（FLOP/バイト、対数）", "arithmetic intensity (FLOP per byte, log)"),
         y_label=Text("到達可能な演算性能（FLOP/s、対数）", "attainable FLOP/s (log)"),
         series=tuple(series), points=points, x_log=True, y_log=True, x_ticks=X_TICKS,
         x_format="number", y_format="flop_per_s",
@@ -401,7 +401,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "dequantized to {p} and timed at its {p} peak.").format(
             w=weight, p=out["compute_precision"]))
     if out["is_moe"]:
-        found.append(Text("ルーティングが一様でトークンごとに独立という仮定の期待値です。実際のルーターは偏り、DeepSeek は冗長エキスパートで負荷を均しています。",
+        found.append(Text("ルーティングが一様でトークンごとに独立という仮定の期待値です。実際のルータは偏り、DeepSeek は冗長エキスパートで負荷を均しています。",
                           "Experts touched assume uniform, independent routing (an expected "
                           "value); real routers are skewed, and DeepSeek evens the load with "
                           "redundant experts."))
@@ -425,9 +425,9 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "At this context length decode never turns compute-bound, however "
                           "large the batch: each sequence's KV-cache read grows as fast as its "
                           "computation."))
-    found.append(Text("ルーフラインは下限の時間（上限の速度）です。通信（エキスパート並列の全対全通信、NVLink・InfiniBand）、"
-                      "カーネルの効率、クロックの低下、長いコンテキストでのアテンションの実装、投機的デコード（MTP）、"
-                      "プリフィルとデコードの干渉は含みません。",
+    found.append(Text("ルーフラインは時間の下限（速度の上限）です。通信（エキスパート並列の全対全通信、NVLink・InfiniBand）、"
+                      "カーネルの効率、クロックの低下は含みません。長いコンテキストでのアテンションの実装、投機的デコーディング（MTP）、"
+                      "プリフィルとデコードの干渉も含みません。",
                       "A roofline is a lower bound on time (an upper bound on speed). It leaves "
                       "out communication (expert-parallel all-to-all, NVLink, InfiniBand), kernel "
                       "efficiency, clock throttling, how attention is implemented at long "
@@ -499,7 +499,7 @@ ROOFLINE = Calculator(
                "number"),
         Output("model_flop_per_byte_batch1", Text("モデルの FLOP/バイト（デコード、バッチ 1）",
                                                   "Model FLOP per byte (decode, batch 1)"), "number"),
-        Output("decode_intensity", Text("デコードの算術強度（このバッチ）",
+        Output("decode_intensity", Text("デコードの演算強度（このバッチ）",
                                         "Decode arithmetic intensity (this batch)"), "number"),
         Output("decode_memory_bound", Text("デコードはメモリ律速か", "Decode memory-bound"), "bool"),
         Output("decode_memory_ceiling", Text("デコード: メモリ帯域幅の上限（1 チップ）",
@@ -560,7 +560,7 @@ ROOFLINE = Calculator(
             ("decode_memory_time", "デコードのメモリ時間", "decode memory time"),
             ("prefill_compute_ceiling", "プリフィルの演算上限", "prefill compute ceiling"),
             ("prefill_memory_ceiling", "プリフィルのメモリ上限", "prefill memory ceiling"),
-            ("prefill_intensity", "プリフィルの算術強度", "prefill arithmetic intensity"),
+            ("prefill_intensity", "プリフィルの演算強度", "prefill arithmetic intensity"),
             ("chip_memory_bytes", "チップのメモリ", "chip memory"),
             ("chips", "チップごとの結果", "results per chip"),
             ("skipped_chips", "外したチップ", "chips left out"),

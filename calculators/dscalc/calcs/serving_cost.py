@@ -36,6 +36,8 @@ and the research and training the nodes do at night.
 
 from __future__ import annotations
 
+import math
+
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
 from ..errors import ValidationError
 from ..prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
@@ -94,7 +96,7 @@ def _chip_hour(values: dict) -> float:
     if values["cost_basis"] == RENT:
         return values["chip_hour_price"]
     if values["chip_purchase_price"] is None:
-        raise ValidationError("chip_purchase_price", "自社保有の場合はチップ 1 枚の購入価格を入力してください。",
+        raise ValidationError("chip_purchase_price", "自社保有の場合はチップ 1 基の購入価格を入力してください。",
                               "For owned chips, enter the purchase price of one chip.")
     return owned_chip_hour_cost(values["chip_purchase_price"], values["amortisation_years"],
                                 values["power_kw"], values["facility_overhead"],
@@ -122,6 +124,42 @@ def _prices(values: dict) -> tuple[dict, dict]:
 
 def _margin(price: float, cost: float) -> float | None:
     return None if price <= 0 else (price - cost) / price
+
+
+def _smallest_input(values: dict, names: tuple[str, ...]) -> str:
+    """The input among ``names`` closest to zero without being zero (the one that made a
+    denominator vanish)."""
+    given = [(abs(values[name]), name) for name in names
+             if isinstance(values.get(name), (int, float)) and values[name]]
+    return min(given)[1] if given else names[0]
+
+
+def _finite(ratio: float | None, values: dict, names: tuple[str, ...]) -> float | None:
+    """``ratio`` (a margin, a fraction), or ``ValidationError`` at the input that made it
+    overflow: a price, share or count so close to zero (``5e-324``) that dividing by it leaves
+    the float range."""
+    if ratio is None or math.isfinite(ratio):
+        return ratio
+    name = _smallest_input(values, names)
+    raise ValidationError(name, "値が 0 に近すぎて利益率を計算できません。0 にするか、もっと大きな値を入力してください。",
+                          "This value is too close to zero for the margin to be computed: enter 0 "
+                          "or a larger value.")
+
+
+def _cost_inputs(values: dict) -> tuple[str, ...]:
+    """The inputs a day's cost is a product of (what can make it vanish)."""
+    chip = (("chip_hour_price",) if values["cost_basis"] == RENT else
+            ("chip_purchase_price", "power_kw", "electricity_price"))
+    return chip + (("replicas",) if values["replicas"] is not None else
+                   ("input_tokens_per_day", "output_tokens_per_day"))
+
+
+def _revenue_inputs(values: dict) -> tuple[str, ...]:
+    """The inputs a day's revenue is a product of."""
+    prices = (("price_input_cache_hit", "price_input_cache_miss", "price_output")
+              if values["prices_from"] == TYPED else ())
+    return ("billed_share",) + prices + ("input_tokens_per_day", "cache_hit_tokens_per_day",
+                                        "output_tokens_per_day")
 
 
 def compute(values: dict) -> dict:
@@ -159,8 +197,9 @@ def compute(values: dict) -> dict:
         "price_record": origin["record"],
         "price_status": origin["status"],
         "off_peak_record": origin["off_peak_record"],
-        "margin_input": _margin(prices["input_cache_miss"], cost_in),
-        "margin_output": _margin(prices["output"], cost_out),
+        "margin_input": _finite(_margin(prices["input_cache_miss"], cost_in), values,
+                                ("price_input_cache_miss",)),
+        "margin_output": _finite(_margin(prices["output"], cost_out), values, ("price_output",)),
         "replicas_implied": implied,
         "replicas_used": replicas,
         "replicas_from": "implied" if values["replicas"] is None else "typed",
@@ -172,8 +211,10 @@ def compute(values: dict) -> dict:
         "revenue_cache_miss": earned["miss"],
         "revenue_output": earned["output"],
         "daily_revenue": daily_revenue,
-        "cost_profit_margin": (daily_revenue - daily_cost) / daily_cost if daily_cost > 0 else None,
-        "gross_margin": (daily_revenue - daily_cost) / daily_revenue if daily_revenue > 0 else None,
+        "cost_profit_margin": _finite((daily_revenue - daily_cost) / daily_cost if daily_cost > 0 else None,
+                                      values, _cost_inputs(values)),
+        "gross_margin": _finite((daily_revenue - daily_cost) / daily_revenue if daily_revenue > 0 else None,
+                                values, _revenue_inputs(values)),
     }
 
 
@@ -255,15 +296,15 @@ def cost_chart(values: dict, out: dict) -> LineChart:
                                                            values["utilisation"]))
                    for factor in CHART_FACTORS)
     price = out["price_output"]
-    series = [Series(Text("出力 100 万トークンあたりのコスト", "cost per 1M output tokens"), points,
+    series = [Series(Text("出力 100万トークンあたりのコスト", "cost per 1M output tokens"), points,
                      emphasis=True)]
     if price > 0:
         series.append(Series(Text("出力の料金", "output price"),
                              tuple((x, price) for x, _ in points)))
     return LineChart(
-        title=Text("スループットと出力 100 万トークンあたりのコスト", "Cost per 1M output tokens vs throughput"),
+        title=Text("スループットと出力 100万トークンあたりのコスト", "Cost per 1M output tokens vs throughput"),
         x_label=Text("レプリカあたりのデコード処理量（トークン/秒、対数）", "decode throughput per replica (tokens/s, log)"),
-        y_label=Text("USD / 100 万トークン（対数）", "USD per 1M tokens (log)"),
+        y_label=Text("USD / 100万トークン（対数）", "USD per 1M tokens (log)"),
         series=tuple(series), x_log=True, y_log=True,
         markers=(Marker(base, Text("現在の値", "current")),),
         x_format="tokens_per_s", y_format="usd",
@@ -305,12 +346,12 @@ def _tokens(name: str, label: Text, default: float) -> Field:
                  minimum=0.0, maximum=1e16, magnitudes=True)
 
 
-PER_MILLION = Text("USD / 100 万トークン", "USD per 1M tokens")
+PER_MILLION = Text("USD/100万トークン", "USD per 1M tokens")
 
 SERVING_COST = Calculator(
     id="serving-cost",
     title=Text("推論サービングのコストと利益率", "Serving cost and margin"),
-    summary=Text("チップ時間の単価とスループットから 100 万トークンあたりのコストを出し、1 日のトークン数と料金から"
+    summary=Text("チップ時間の単価とスループットから 100万トークンあたりのコストを出し、1 日のトークン数と料金から"
                  "コスト・売上・利益率を計算します。",
                  "Cost per 1M tokens from the chip-hour price and throughput, then a day's cost, "
                  "revenue and margin from token volumes and prices."),
@@ -318,20 +359,20 @@ SERVING_COST = Calculator(
         Field("cost_basis", "choice", Text("チップの調達", "Chips are"), default=RENT,
               choices=(Choice(RENT, Text("レンタル（時間単価）", "rented (price per hour)")),
                        Choice(OWN, Text("自社保有（購入価格を償却）", "owned (purchase written off)")))),
-        _usd("chip_hour_price", Text("チップ 1 枚 1 時間の単価", "Price per chip-hour"), 2.0,
+        _usd("chip_hour_price", Text("チップ 1 基 1 時間の単価", "Price per chip-hour"), 2.0,
              Text("USD/時間", "USD/h"), maximum=10_000),
-        _usd("chip_purchase_price", Text("チップ 1 枚の購入価格（保有時）", "Purchase price per chip (owned)"),
+        _usd("chip_purchase_price", Text("チップ 1 基の購入価格（保有時）", "Purchase price per chip (owned)"),
              None, Text("USD", "USD"), maximum=1e7, optional=True, advanced=True),
         Field("amortisation_years", "float", Text("償却年数（保有時）", "Write-off period (owned)"), default=4.0,
               unit=Text("年", "years"), minimum=0.25, maximum=30, advanced=True),
-        Field("power_kw", "float", Text("チップ 1 枚の電力（保有時）", "Power per chip (owned)"), default=0.0,
+        Field("power_kw", "float", Text("チップ 1 基の電力（保有時）", "Power per chip (owned)"), default=0.0,
               unit="kW", minimum=0.0, maximum=100, advanced=True),
         Field("facility_overhead", "float", Text("設備のオーバーヘッド係数（PUE）", "Facility overhead (PUE)"),
               default=1.0, minimum=1.0, maximum=5.0, advanced=True),
         _usd("electricity_price", Text("電気料金（保有時）", "Electricity price (owned)"), 0.0,
              Text("USD/kWh", "USD/kWh"), maximum=10, advanced=True),
         Field("chips_per_replica", "int", Text("レプリカ（ノード）あたりのチップ数", "Chips per replica (node)"),
-              default=8, unit=Text("枚", "chips"), minimum=1, maximum=1_000_000),
+              default=8, unit=Text("基", "chips"), minimum=1, maximum=1_000_000),
         Field("input_tokens_per_s", "float", Text("レプリカあたりのプリフィル処理量", "Prefill throughput per replica"),
               default=73_700.0, unit=Text("入力トークン/秒", "input tokens/s"), minimum=1e-3, maximum=1e10,
               magnitudes=True),
@@ -371,14 +412,14 @@ SERVING_COST = Calculator(
                   Text("無料のアプリやウェブの利用は売上になりません。", "Free app and web use earns nothing.")),
     ),
     outputs=(
-        Output("chip_hour_cost", Text("チップ 1 枚 1 時間のコスト", "Cost per chip-hour"), "usd"),
+        Output("chip_hour_cost", Text("チップ 1 基 1 時間のコスト", "Cost per chip-hour"), "usd"),
         Output("replica_hour_cost", Text("レプリカ 1 時間のコスト", "Cost per replica-hour"), "usd"),
         Output("achieved_input_tokens_per_s", Text("実効プリフィル処理量（レプリカあたり）",
                                                    "Achieved prefill throughput (per replica)"), "tokens_per_s"),
         Output("achieved_output_tokens_per_s", Text("実効デコード処理量（レプリカあたり）",
                                                     "Achieved decode throughput (per replica)"), "tokens_per_s"),
-        Output("cost_per_million_input", Text("入力 100 万トークンあたりのコスト", "Cost per 1M input tokens"), "usd"),
-        Output("cost_per_million_output", Text("出力 100 万トークンあたりのコスト", "Cost per 1M output tokens"), "usd"),
+        Output("cost_per_million_input", Text("入力 100万トークンあたりのコスト", "Cost per 1M input tokens"), "usd"),
+        Output("cost_per_million_output", Text("出力 100万トークンあたりのコスト", "Cost per 1M output tokens"), "usd"),
         Output("price_input_cache_hit", Text("料金: 入力（キャッシュヒット）", "Price: input (cache hit)"), "usd"),
         Output("price_input_cache_miss", Text("料金: 入力（キャッシュミス）", "Price: input (cache miss)"), "usd"),
         Output("price_output", Text("料金: 出力", "Price: output"), "usd"),
@@ -411,7 +452,7 @@ SERVING_COST = Calculator(
     charts=(ChartSlot("day", Text("1 日のコストと売上", "A day's cost and revenue"), day_chart),
             ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart)),
     symbols=(
-        ("p", Text("チップ 1 枚 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
+        ("p", Text("チップ 1 基 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
         ("n", Text("レプリカあたりのチップ数", "chips per replica")),
         ("T_{\\text{in}}, T_{\\text{out}}", Text("レプリカあたりのプリフィル／デコード処理量（トークン/秒）",
                                                  "prefill / decode throughput per replica (tokens/s)")),

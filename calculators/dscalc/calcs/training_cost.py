@@ -33,7 +33,7 @@ from ..errors import ValidationError
 from ..params import model_size
 from ..schema import Calculator, ChartSlot, Choice, Field, Output
 from ..text import Text
-from ..units import latex_int, latex_number, significant
+from ..units import latex_int, latex_number, mantissa_exponent, significant
 
 NONE = "none"
 PRECISIONS = {"bf16": "bf16_dense_flops", "fp8": "fp8_dense_flops"}
@@ -138,12 +138,8 @@ def _sci(value: float) -> str:
     """``3.29 \\times 10^{24}`` for KaTeX."""
     if value == 0:
         return "0"
-    exponent = math.floor(math.log10(abs(value)))
-    mantissa = value / 10**exponent
-    if abs(float(significant(mantissa, 3).replace(",", ""))) >= 10:
-        exponent += 1
-        mantissa /= 10
-    return rf"{significant(mantissa, 3)} \times 10^{{{exponent}}}"
+    mantissa, exponent = mantissa_exponent(value, 3)
+    return rf"{mantissa} \times 10^{{{exponent}}}"
 
 
 def formula(values: dict, out: dict) -> list[str]:
@@ -255,7 +251,7 @@ TRAINING_COST = Calculator(
                  "GPU-hours, days and dollars from parameters, tokens, GPUs, peak and MFU — and "
                  "the MFU that given GPU-hours imply."),
     inputs=(
-        Field("active_params", "int", Text("活性パラメータ数 N", "Active parameters N"),
+        Field("active_params", "int", Text("アクティブパラメータ数 N", "Active parameters N"),
               default=37_000_000_000, minimum=1, maximum=10**14, magnitudes=True,
               unit=Text("個", "parameters")),
         Field("tokens", "int", Text("学習トークン数 D", "Training tokens D"),
@@ -312,10 +308,10 @@ TRAINING_COST = Calculator(
                "number", Text("GPU 時間", "GPU-hours")),
         Output("days", Text("壁時計の日数（n GPU）", "Wall-clock days on n GPUs"), "number",
                Text("日", "days")),
-        Output("gpu_hours_per_trillion_tokens", Text("1 兆トークンあたりの GPU 時間",
+        Output("gpu_hours_per_trillion_tokens", Text("1兆トークンあたりの GPU 時間",
                                                      "GPU-hours per trillion tokens"), "number",
                Text("GPU 時間", "GPU-hours")),
-        Output("days_per_trillion_tokens", Text("1 兆トークンあたりの日数（n GPU）",
+        Output("days_per_trillion_tokens", Text("1兆トークンあたりの日数（n GPU）",
                                                 "Days per trillion tokens on n GPUs"), "number",
                Text("日", "days")),
         Output("mfu_used", Text("MFU（基準のピークに対して）", "MFU (against the peak used)"), "percent"),
@@ -345,7 +341,7 @@ TRAINING_COST = Calculator(
             ChartSlot("cost", Text("段階ごとの費用のグラフ", "Chart: cost by stage"), cost_chart)),
     notes=notes,
     symbols=(
-        ("N", Text("活性パラメータ数", "active parameters")),
+        ("N", Text("アクティブパラメータ数", "active parameters")),
         ("D", Text("学習トークン数", "training tokens")),
         ("a", Text("1 トークンのアテンション FLOPs（順伝播、系列平均）",
                    "attention FLOPs per token (forward, averaged over the sequence)")),
