@@ -30,6 +30,9 @@ import site_state  # noqa: E402
 RENDERER = site_state.ROOT / "tools" / "katex_render.mjs"
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\s*\\[\[(](?P<tex>.*)\\[\])]\s*$", re.DOTALL)
+#: KaTeX wraps each formula in <semantics> with its TeX in an <annotation>: the element keeps the
+#: TeX in data-tex already, and screen readers read the MathML, not the annotation.
+ANNOTATION = re.compile(r"</?semantics>|<annotation encoding=\"application/x-tex\">.*?</annotation>", re.DOTALL)
 
 
 class Katex:
@@ -42,7 +45,7 @@ class Katex:
     def render(self, tex: str, display: bool) -> str:
         key = (tex, display)
         if key not in self.cache:
-            self.cache[key] = self._ask(tex, display)
+            self.cache[key] = ANNOTATION.sub("", self._ask(tex, display))
         return self.cache[key]
 
     def _ask(self, tex: str, display: bool) -> str:
