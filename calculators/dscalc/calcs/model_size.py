@@ -1,6 +1,6 @@
 """Parameter count, active parameters and FLOPs per token, from a ``config.json``.
 
-The counting itself lives in ``dscalc.params`` (which also states both per-token conventions).
+The counting itself lives in ``dscalc.model.params`` (which also states both per-token conventions).
 FLOPs per token: ``forward_flops_per_token = 2 × matmul_params_per_token`` (one multiply and one
 add per weight a token is multiplied by); ``attention_flops_per_token`` is the part that grows
 with the context and has no weights: a new token attending to ``T`` cached tokens computes, in
@@ -24,11 +24,11 @@ the config is refused with a message naming that key rather than counted wrongly
 
 from __future__ import annotations
 
-from .. import inputs
-from ..params import model_size
-from ..schema import Calculator, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework import inputs
+from ..model.params import model_size
+from ..framework.schema import Calculator, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 
 
 def compute(values: dict) -> dict:

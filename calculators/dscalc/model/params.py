@@ -66,7 +66,7 @@ from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_
                       check_supported, get_bool, get_int, language_model_config, missing_key,
                       model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
                       traits)
-from .errors import ValidationError
+from ..framework.errors import ValidationError
 
 
 @dataclass(frozen=True)

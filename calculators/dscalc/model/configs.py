@@ -35,8 +35,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from .errors import ValidationError
-from .text import clip
+from ..framework.errors import ValidationError
+from ..framework.text import clip
 
 #: Input name used in error messages when a config is at fault.
 CONFIG_FIELD = "config"
