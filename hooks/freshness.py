@@ -8,7 +8,7 @@ other hooks turn directives into HTML) lists the records the page cites and keep
 - every fact it names: ``{{fact:ID}}``, and ``fact:ID`` given to a calculator;
 - the records a ```` ```chart ```` block draws;
 - the rows of a data table: ``{{table:deepseek-models}}``, ``{{table:chips}}``, an article's
-  ``{{claims:…}}`` (with the facts its claims rest on), ``{{sources:table}}`` (everything);
+  ``{{claims:…}}`` (with the facts its claims rest on), ``{{sources:index}}`` (everything), ``{{sources:table FILE}}`` (one file's records);
 - the model preset and the accelerators a calculator's inputs name (``dscalc`` blocks and
   ``{{calc:…}}`` values, defaults included).
 """
@@ -77,9 +77,10 @@ def cited_records(markdown: str, state, where: str) -> list[dict]:
         records += data_charts.selected_records(block, where)
     for match in data_tables.DIRECTIVE.finditer(markdown):
         records += table_records(match.group("kind"), match.group("name"), state, where)
-    if "{{sources:table}}" in markdown:
-        records += [record for path in sources_table.data_files()
-                    for _, record in sources_table.sourced_records(sources_table.load(path))]
+    for match in sources_table.DIRECTIVE.finditer(markdown):
+        groups = sources_table.record_groups()
+        keys = groups if match.group("kind") == "index" else [match.group("key")]
+        records += [record for key in keys for _, record in groups.get(key, ())]
     for match in calculator_forms.FENCE.finditer(markdown):
         inputs = yaml.safe_load(match.group("body")) if match.group("body").strip() else {}
         records += calculator_records(match.group("id"), inputs or {})

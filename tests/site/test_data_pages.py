@@ -63,3 +63,24 @@ def test_the_fact_check_page_lists_every_claim_in_both_languages(site_dir):
         page = (site_dir / prefix / "fact-check" / "index.html").read_text(encoding="utf-8")
         missing = [claim["id"] for claim in claims if f'id="claim-{claim["id"]}"' not in page]
         assert missing == [], (prefix, missing)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_sourced_record_is_listed_once_on_its_files_sources_page(site_dir, lang):
+    """The sources page links one page per record file; together they list every record with a
+    source exactly once, and the counts on the sources page are those pages' row counts."""
+    import sys
+    sys.path.insert(0, str(ROOT / "hooks"))
+    import sources_table
+
+    root = site_dir if lang == "ja" else site_dir / "en"
+    index = (root / "sources" / "index.html").read_text(encoding="utf-8")
+    groups = sources_table.record_groups()
+    assert sum(len(records) for records in groups.values()) > 1000
+    for key, records in groups.items():
+        slug = sources_table.page_uri(key)[: -len(".md")]
+        assert f'href="{slug.split("/", 1)[1]}/"' in index, key
+        page = (root / slug / "index.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<span id="src-([^"]+)">', page)
+        assert len(rows) == len(records), key
+        assert re.search(rf">{len(records)}</td>", index), key
