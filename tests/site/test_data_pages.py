@@ -63,3 +63,23 @@ def test_the_fact_check_page_lists_every_claim_in_both_languages(site_dir):
         page = (site_dir / prefix / "fact-check" / "index.html").read_text(encoding="utf-8")
         missing = [claim["id"] for claim in claims if f'id="claim-{claim["id"]}"' not in page]
         assert missing == [], (prefix, missing)
+
+
+@pytest.mark.parametrize("prefix, unsupported, unpublished, not_found", [
+    ("", "非対応", "非公表", "記載なし"), ("en/", "not supported", "not published", "not found")])
+def test_the_chip_table_tells_the_three_kinds_of_empty_cell_apart_and_keeps_the_vendors_memory_unit(
+        site_dir, prefix, unsupported, unpublished, not_found):
+    page = (site_dir / prefix / "chips" / "index.html").read_text(encoding="utf-8")
+    rows = {re.sub(r"<[^>]+>", "", row.split("</td>")[0]).strip(): row
+            for row in page.split("<tr>") if "<td>" in row}
+
+    def cells(name):
+        row = re.sub(r"<sup.*?</sup>", "", rows[name])
+        return [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[:-1]]
+
+    # columns: model, vendor, memory, bandwidth, BF16, FP8, FP4, TDP
+    assert cells("NVIDIA A100 SXM (80GB)")[5:7] == [unsupported, unsupported]
+    assert cells("AWS Trainium2")[6:8] == [unsupported, unpublished]
+    assert cells("Google Cloud TPU v6e (Trillium)")[7] == not_found
+    assert cells("Google Cloud TPU v6e (Trillium)")[2] == "32 GiB"
+    assert cells("NVIDIA H100 SXM (80GB)")[2] == "80 GB"
