@@ -33,6 +33,7 @@ DIRECTIVE = re.compile(r"\{\{\s*(?P<kind>table|claims|glossary):(?P<name>[A-Za-z
 WORDS = {
     "ja": {"sources": "出典", "status": {"unverified": "未確認", "disputed": "異説あり", "verified": "確認済み"},
            "accessed": "閲覧日", "model": "モデル", "not_published": "記載なし",
+           "absent": {"unsupported": "非対応", "unpublished": "非公表"}, "also": "異説",
            "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
                        "unverifiable": "確認できない"},
            "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
@@ -40,6 +41,7 @@ WORDS = {
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
            "accessed": "accessed", "model": "Model", "not_published": "not found",
+           "absent": {"unsupported": "not supported", "unpublished": "not published"}, "also": "also given",
            "verdict": {"correct": "correct", "needs-context": "needs context", "wrong": "wrong",
                        "unverifiable": "unverifiable"},
            "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
@@ -193,10 +195,53 @@ CHIP_COLUMNS = (
 )
 
 
+#: How a vendor writes memory sizes: GiB (2^30 bytes) or GB (10^9 bytes); read from memory_label.
+_MEMORY_UNIT = re.compile(r"\b(GiB|GB)\b")
+
+
+def memory_in_vendor_unit(chip: dict) -> str:
+    """The memory size as the vendor writes it: "32 GiB" for Google and AWS, "80 GB" for the others."""
+    unit = _MEMORY_UNIT.search(chip.get("memory_label") or "")
+    size = chip["memory_bytes"] / (2**30 if unit and unit.group(1) == "GiB" else 10**9)
+    return f"{size:g} {unit.group(1) if unit else 'GB'}"
+
+
+#: A dispute alternative's display that is just a figure and a unit ("8 TB/s", "800 GiB/s", "96 GB").
+_PLAIN_FIGURE = re.compile(r"~?[\d.,]+ (GiB|GB|TB)(/s)?")
+
+
+def _other_values(chip: dict, key: str, format_name: str, lang: str) -> str:
+    """A disputed figure's other values, in the cell's own format: "（異説: 8.00 TB/s・7.67 TB/s）"."""
+    record = (chip.get("field_provenance") or {}).get(key) or {}
+    if record.get("status") != "disputed":
+        return ""
+    others = []
+    for alternative in record.get("dispute") or []:
+        display = str(alternative.get("display", ""))
+        if alternative["value"] == chip.get(key):
+            continue
+        if _PLAIN_FIGURE.fullmatch(display):
+            text = display  # the source's own words, e.g. "800 GiB/s"
+        elif key == "memory_bytes":
+            unit = "GiB" if "GiB" in display else "GB"
+            text = f"{alternative['value'] / (2**30 if unit == 'GiB' else 10**9):g} {unit}"
+        else:
+            text = _chip_value({**chip, key: alternative["value"]}, key, format_name, lang)
+        if text not in others:
+            others.append(text)
+    if not others:
+        return ""
+    also = WORDS[lang]["also"]
+    return f"（{also}: {'・'.join(others)}）" if lang == "ja" else f" ({also}: {', '.join(others)})"
+
+
 def _chip_value(chip: dict, key: str, format_name: str, lang: str) -> str:
     value = chip.get(key)
     if value is None:
-        return WORDS[lang]["not_published"]
+        absent = (chip.get("absent") or {}).get(key)
+        return WORDS[lang]["absent"][absent["reason"]] if absent else WORDS[lang]["not_published"]
+    if key == "memory_bytes":
+        return memory_in_vendor_unit(chip)
     if format_name == "bytes_per_s":
         return web.display("bytes", value, lang).split(" (")[0] + "/s"
     if format_name == "watts":
@@ -215,9 +260,13 @@ def chips_table(lang: str) -> str:
         provenance = chip.get("field_provenance") or {}
         cells = [f"**{_cell(_e(chip['name']))}**"]
         for key, _, format_name in CHIP_COLUMNS:
-            shown = _cell(_e(_chip_value(chip, key, format_name, lang)))
-            source = provenance.get(key) or (chip if key in ("vendor",) else None)
-            cells.append(shown + (citations.cite(source) if chip.get(key) is not None and source else ""))
+            shown = _cell(_e(_chip_value(chip, key, format_name, lang) + _other_values(chip, key, format_name, lang)))
+            if chip.get(key) is None:
+                # A value the chip lacks or the vendor does not give cites where that was read.
+                source = (chip.get("absent") or {}).get(key)
+            else:
+                source = provenance.get(key) or (chip if key in ("vendor",) else None)
+            cells.append(shown + (citations.cite(source) if source else ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n" + citations.listing() + "\n"
 

@@ -10,7 +10,9 @@ other hooks turn directives into HTML) lists the records the page cites and keep
 - the rows of a data table: ``{{table:deepseek-models}}``, ``{{table:chips}}``, an article's
   ``{{claims:…}}`` (with the facts its claims rest on), ``{{sources:index}}`` (everything), ``{{sources:table FILE}}`` (one file's records);
 - the model preset and the accelerators a calculator's inputs name (``dscalc`` blocks and
-  ``{{calc:…}}`` values, defaults included).
+  ``{{calc:…}}`` values, defaults included);
+- on a notebook page (rendered by mkdocs-jupyter, which has no Markdown to read), the model presets
+  and accelerators its code cells name in string literals.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from dscalc import data as dscalc_data  # noqa: E402
 from dscalc import web  # noqa: E402
 
 DATA = site_state.ROOT / "data"
+#: A string literal in a notebook's code that may name a model preset or an accelerator.
+NOTEBOOK_STRING = re.compile(r"[\"']([a-z0-9][a-z0-9.\-]*)[\"']")
 FACT_REFERENCE = re.compile(r"(?<![\w-])fact:(?P<id>[a-z0-9][a-z0-9.-]*[a-z0-9])")
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -52,6 +56,10 @@ def on_page_markdown(markdown: str, page, config, files):
 def on_page_content(content: str, page, config, files):
     state = site_state.of(config)
     dates = state.dates.get(page.file.src_uri)
+    if dates is None and page.file.src_uri.endswith(".ipynb"):
+        dates = page_dates(notebook_records(Path(page.file.abs_src_path)))
+        if dates:
+            state.dates[page.file.src_uri] = dates
     if dates is None:
         return content
     line = site_state.partial(
@@ -88,6 +96,19 @@ def cited_records(markdown: str, state, where: str) -> list[dict]:
         inputs = dict(pair.partition("=")[::2] for pair in match.group("args").split())
         records += calculator_records(match.group("id"), inputs)
     return [dated for record in records
+            for _, dated in sources_table.sourced_records(record) if dated.get("accessed")]
+
+
+def notebook_records(path: Path) -> list[dict]:
+    """The dated records behind the model presets and accelerators a notebook's code names."""
+    cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    code = "\n".join("".join(cell.get("source", [])) for cell in cells if cell.get("cell_type") == "code")
+    models, chips = dscalc_data.models(), dscalc_data.chips()
+    named = {}
+    for name in NOTEBOOK_STRING.findall(code):
+        if name in models or name in chips:
+            named[name] = models.get(name) or chips[name]
+    return [dated for record in named.values()
             for _, dated in sources_table.sourced_records(record) if dated.get("accessed")]
 
 

@@ -84,3 +84,25 @@ def test_every_sourced_record_is_listed_once_on_its_files_sources_page(site_dir,
         rows = re.findall(r'<span id="src-([^"]+)">', page)
         assert len(rows) == len(records), key
         assert re.search(rf">{len(records)}</td>", index), key
+
+
+@pytest.mark.parametrize("prefix, unsupported, unpublished, not_found", [
+    ("", "非対応", "非公表", "記載なし"), ("en/", "not supported", "not published", "not found")])
+def test_the_chip_table_tells_empty_cells_apart_shows_disputes_and_keeps_the_vendors_memory_unit(
+        site_dir, prefix, unsupported, unpublished, not_found):
+    page = (site_dir / prefix / "chips" / "index.html").read_text(encoding="utf-8")
+    rows = {re.sub(r"<[^>]+>", "", row.split("</td>")[0]).strip(): row
+            for row in page.split("<tr>") if "<td>" in row}
+
+    def cells(name):
+        row = re.sub(r"<sup.*?</sup>", "", rows[name])
+        return [re.sub(r"<[^>]+>", "", cell).strip() for cell in row.split("</td>")[:-1]]
+
+    # columns: model, vendor, memory, bandwidth, BF16, FP8, FP4, TDP
+    assert cells("NVIDIA A100 SXM (80GB)")[5:7] == [unsupported, unsupported]
+    assert cells("AWS Trainium2")[6:8] == [unsupported, unpublished]
+    assert cells("Google Cloud TPU v6e (Trillium)")[7] == not_found
+    assert cells("Google Cloud TPU v6e (Trillium)")[2] == "32 GiB"
+    assert cells("NVIDIA H100 SXM (80GB)")[2] == "80 GB"
+    # a dispute shows the other sources' values beside the one kept (B200: 7.7 kept, 8 announced, 7.672 measured)
+    assert re.fullmatch(r"7\.70 TB/s ?[（(].*8 TB/s.*7\.672 TB/s[）)]", cells("NVIDIA B200 (HGX/DGX B200, 1,000 W)")[3])
