@@ -22,7 +22,9 @@ is prefilled and then ``O`` tokens are decoded at the mean context ``I + O/2``, 
 
     tokens/s per chip = B · O / (t_prefill(B) + O · t_step(B)) / n,   per user = 1 / t_step(B),
 
-where ``B`` is the record's concurrency, or else the largest batch that meets its latency target
+(without ``t_prefill`` for a system that only decodes, its prompts prefilled elsewhere, as
+DeepSeek's decode nodes; a record says so in its ``system``), where ``B`` is the record's
+concurrency, or else the largest batch that meets its latency target
 (``1 / t_step ≥`` its tokens/s per user), or else the largest batch whose KV cache fits in the
 chips' memory beside the weights. What binds at that batch — the latency target, compute or
 memory bandwidth — is named; a system larger than the chip's scale-up domain also crosses the
@@ -169,6 +171,8 @@ class Machine:
                  bytes_per_weight: float, input_tokens: int, output_tokens: int):
         self.shape, self.roof, self.chips = shape, system_roof(roof, chips), chips
         self.precision = ""
+        #: A decode-only system (prefill on other nodes, as in DeepSeek's service): no prefill.
+        self.decode_only = False
         self.bytes_per_weight = bytes_per_weight
         self.input_tokens, self.output_tokens = input_tokens, output_tokens
         self.context = input_tokens + output_tokens // 2
@@ -189,7 +193,7 @@ class Machine:
         return max(self.step(batch))
 
     def prefill_time(self, batch: float) -> float:
-        if self.input_tokens <= 0:
+        if self.input_tokens <= 0 or self.decode_only:
             return 0.0
         return max(times(prefill_work(self.shape, batch, self.input_tokens, 1,
                                       self.bytes_per_weight), self.roof))
@@ -283,7 +287,8 @@ def compare(record: dict) -> dict:
            "ceiling_per_chip": None, "ceiling_per_user": None, "ceiling_batch": None,
            "share": None, "user_share": None, "bound": None, "exceeds": False, "reasons": [],
            "crosses_scale_up": False, "batch_capped": False, "compute_precision": "",
-           "chips_modelled": None, "no_ceiling": None}
+           "chips_modelled": None, "no_ceiling": None,
+           "decode_only": "decode" in str(record.get("system") or "").lower()}
     chips = figures["chip_count"]
     if chip is None:
         row["no_ceiling"] = "chip"
@@ -293,6 +298,8 @@ def compare(record: dict) -> dict:
         return row
     machine = fitting_machine(row["model"], chip, chips, weights, kv_cache, input_tokens,
                               output_tokens)
+    if machine is not None:
+        machine.decode_only = row["decode_only"]
     if machine is None:
         row["no_ceiling"] = "model" if architecture(row["model"]) not in data.models() else "chip_figures"
         return row

@@ -59,18 +59,28 @@ def share_note(row: dict) -> Text:
         return Text(f"{name}: tokens/s の数値がないため上限との比は出せません。",
                     f"{name}: not published in tokens/s, so no share of ceiling.")
     share = significant(row["share"] * 100, 3)
-    bound = BOUND[row["bound"]]
     if row["exceeds"]:
         reasons_ja = "、".join(REASON[key].ja for key in row["reasons"])
         reasons_en = "; ".join(REASON[key].en for key in row["reasons"])
-        return Text(f"{name}: 上限の {share}% で、上限を超えています。理由: {reasons_ja}。",
+        text = Text(f"{name}: 上限の {share}% で、上限を超えています。理由: {reasons_ja}。",
                     f"{name}: {share}% of its ceiling, above it. Why: {reasons_en}.")
-    extra_ja = "。さらにスケールアップ領域を超えるため、ノード間の通信（インターコネクト）も効きます" \
-        if row["crosses_scale_up"] else ""
-    extra_en = "; the system also spans more than one scale-up domain, so the interconnect " \
-        "between nodes adds to the gap" if row["crosses_scale_up"] else ""
-    return Text(f"{name}: 上限の {share}%。上限を決めているのは{bound.ja}{extra_ja}。",
-                f"{name}: {share}% of its ceiling, which is set by {bound.en}{extra_en}.")
+    else:
+        bound = BOUND[row["bound"]]
+        text = Text(f"{name}: 上限の {share}%。上限を決めているのは{bound.ja}です。",
+                    f"{name}: {share}% of its ceiling, which is set by {bound.en}.")
+    if row["crosses_scale_up"]:
+        text = text + Text("システムがスケールアップ領域を超えるため、ノード間の通信（インターコネクト）も差を広げます。",
+                           " The system spans more than one scale-up domain, so the interconnect "
+                           "between nodes adds to the gap.")
+    if row["chips_modelled"] and row["chips_modelled"] != row["chip_count"]:
+        text = text + Text(f"重みが {row['chip_count']} 基のメモリに収まらないため、上限は {row['chips_modelled']} 基で計算しています。",
+                           f" The weights do not fit in {row['chip_count']} chips, so the ceiling "
+                           f"is taken on {row['chips_modelled']}.")
+    if not row["lengths_given"]:
+        text = text + Text(f"入出力の長さは公表されていないため、{row['input_tokens']:,}／{row['output_tokens']:,} トークンと仮定しています。",
+                           f" Lengths not published: {row['input_tokens']:,} in / "
+                           f"{row['output_tokens']:,} out assumed.")
+    return text
 
 
 def _label(row: dict) -> Text:
