@@ -14,7 +14,7 @@ from .units import significant
 
 #: What binds at the batch the ceiling is taken at.
 BOUND = {
-    "latency": Text("レイテンシ目標（1 ユーザーあたりの速度を保てる最大バッチで頭打ち）",
+    "latency": Text("レイテンシ目標（1 ユーザあたりの速度を保てる最大バッチで頭打ち）",
                     "the latency target (the largest batch that keeps the per-user speed)"),
     "memory": Text("メモリ帯域幅（メモリに収まる最大バッチでも、重みと KV キャッシュの読み出しが律速）",
                    "memory bandwidth (reading weights and KV cache binds, even at the largest "
@@ -141,12 +141,88 @@ def front_chart(model_name: str, chip_name: str, weights: str, curves: list[dict
                        "points: published measurements (circles below the ceiling at their own "
                        "conditions, squares above it; % is the share of that ceiling).")
     if left_out:
-        description = description + Text(f" 1 ユーザーあたりの速度が公表されていない {left_out} 件は描いていません。",
+        description = description + Text(f" 1 ユーザあたりの速度が公表されていない {left_out} 件は描いていません。",
                                          f" {left_out} record(s) without a per-user speed are not drawn.")
     return LineChart(
         title=Text(f"レイテンシとスループットの関係: {model_name}、{chip_name}",
                    f"Latency–throughput front: {model_name} on {chip_name}"),
-        x_label=Text("1 ユーザーあたりのトークン/秒（対数）", "tokens/s per user (log)"),
+        x_label=Text("1 ユーザあたりのトークン/秒（対数）", "tokens/s per user (log)"),
         y_label=Text("1 チップあたりのトークン/秒（対数）", "tokens/s per chip (log)"),
         series=series, points=points, x_log=True, y_log=True,
         x_format="tokens_per_s", y_format="tokens_per_s", description=description)
+
+
+# --------------------------------------------------------------------------- tables for the pages
+
+SCENARIO = {"offline": Text("オフライン", "offline"), "server": Text("サーバ", "server"),
+            "interactive": Text("インタラクティブ", "interactive"),
+            "concurrency": Text("同時接続数を固定", "fixed concurrency")}
+DIVISION = {"closed": Text("Closed", "Closed"), "open": Text("Open", "Open"), "none": Text("—", "—")}
+
+
+def _why(row: dict) -> Text:
+    if row["no_ceiling"]:
+        return NO_CEILING[row["no_ceiling"]]
+    if row["share"] is None:
+        return Text("tokens/s の公表値なし", "not in tokens/s")
+    if row["exceeds"]:
+        return Text("上限超え: ", "above: ") + Text("、".join(REASON[key].ja for key in row["reasons"]),
+                                                  "; ".join(REASON[key].en for key in row["reasons"]))
+    bound = {"latency": Text("レイテンシ目標", "latency target"), "memory": Text("メモリ帯域幅", "memory bandwidth"),
+             "compute": Text("演算性能", "compute"),
+             "latency-unreachable": Text("レイテンシ目標", "latency target")}[row["bound"]]
+    if row["crosses_scale_up"]:
+        bound = bound + Text("、インターコネクト", ", interconnect")
+    return bound
+
+
+def table_rows(rows: list[dict], lang: str) -> list[dict]:
+    """Display cells of each compared record, in ``lang`` (numbers formatted like the
+    calculators'), and the record's id for its citation."""
+    from .units import display
+
+    shown = []
+    for row in rows:
+        assumed = "" if row["lengths_given"] else "*"
+        shown.append({
+            "id": row["id"],
+            "system": f"{row['submitter']}: {row['system']}" if row["submitter"] else row["system"],
+            "model": row["model"],
+            "chips": f"{row['chip_name']} × {row['chip_count'] or '?'}",
+            "scenario": (SCENARIO.get(row["scenario"], Text(row["scenario"], row["scenario"])).get(lang)
+                         + " / " + DIVISION.get(row["division"], Text(str(row["division"]), str(row["division"]))).get(lang)),
+            "precision": row["weights"].upper(),
+            "lengths": f"{row['input_tokens']:,} / {row['output_tokens']:,}{assumed}",
+            "per_chip": display("tokens_per_s", row["tokens_per_s_per_chip"], lang),
+            "per_user": display("tokens_per_s", row["tokens_per_s_per_user"], lang),
+            "ceiling": display("tokens_per_s", row["ceiling_per_chip"], lang),
+            "share": display("percent", row["share"], lang),
+            "why": _why(row).get(lang),
+        })
+    return shown
+
+
+def summary(rows: list[dict], records: list[dict], chips: dict) -> dict:
+    """Counts by source, vendor and chip, and the largest and smallest share with their
+    explanations (``Text``)."""
+    by_source: dict[str, int] = {}
+    by_vendor: dict[str, int] = {}
+    by_chip: dict[str, int] = {}
+    for record in records:
+        source = (record.get("source") or {}).get("publisher") or "?"
+        title = (record.get("source") or {}).get("title") or (record.get("source") or {}).get("id", "?")
+        by_source[f"{source}: {title}"] = by_source.get(f"{source}: {title}", 0) + 1
+        chip = chips.get(record.get("chip") or "")
+        vendor = chip.get("vendor", "?") if chip else "?"
+        by_vendor[vendor] = by_vendor.get(vendor, 0) + 1
+        name = chip["name"] if chip else str(record.get("chip"))
+        by_chip[name] = by_chip.get(name, 0) + 1
+    from .measured import extremes
+
+    best, worst = extremes(rows)
+    return {"count": len(records), "with_share": sum(1 for row in rows if row["share"] is not None),
+            "by_source": by_source, "by_vendor": by_vendor, "by_chip": by_chip,
+            "best": best, "worst": worst,
+            "best_note": share_note(best) if best else None,
+            "worst_note": share_note(worst) if worst else None,
+            "above": [row for row in rows if row["exceeds"]]}

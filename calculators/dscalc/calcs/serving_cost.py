@@ -114,7 +114,7 @@ def _measured(values: dict) -> dict | None:
     if values["measured_record"] == NONE:
         if minimum is not None:
             raise ValidationError("min_tokens_per_s_per_user",
-                                  "1 ユーザーあたりの速度の下限は、測定結果の記録を選んだときだけ使います。",
+                                  "1 ユーザあたりの速度の下限は、測定結果の記録を選んだときだけ使います。",
                                   "The per-user speed floor applies only when a measured record "
                                   "is chosen.")
         return None
@@ -129,7 +129,7 @@ def _measured(values: dict) -> dict | None:
     if minimum is not None and (user is None or user < minimum):
         shown = "公表なし" if user is None else f"{user:,.1f}"
         raise ValidationError("min_tokens_per_s_per_user",
-                              f"この記録の 1 ユーザーあたりの速度（{shown} トークン/秒）は下限の {minimum:,g} に届きません。",
+                              f"この記録の 1 ユーザあたりの速度（{shown} トークン/秒）は下限の {minimum:,g} に届きません。",
                               f"This record's speed per user ({'not published' if user is None else f'{user:,.1f}'}"
                               f" tokens/s) is below the floor of {minimum:,g}.")
     return dict(figures, record=record)
@@ -484,7 +484,7 @@ SERVING_COST = Calculator(
                         "出力のコストを計算します（効率は 1）。",
                         "A published benchmark in data/measured/: the output cost then uses its "
                         "chip count and its output tokens/s per system (efficiency 1).")),
-        Field("min_tokens_per_s_per_user", "float", Text("1 ユーザーあたりの速度の下限（任意）",
+        Field("min_tokens_per_s_per_user", "float", Text("1 ユーザあたりの速度の下限（任意）",
                                                          "Floor on tokens/s per user (optional)"),
               optional=True, unit=Text("トークン/秒", "tokens/s"), minimum=0.0, maximum=1e6,
               help=Text("測定結果の記録がこの速度に届かなければ、そう知らせます。",
@@ -560,7 +560,7 @@ SERVING_COST = Calculator(
         Output("measured_id", Text("測定結果の記録", "Measured record"), "text"),
         Output("measured_tokens_per_s_per_chip", Text("測定値: 1 チップあたりの出力トークン/秒",
                                                       "Measured: output tokens/s per chip"), "tokens_per_s"),
-        Output("measured_tokens_per_s_per_user", Text("測定値: 1 ユーザーあたりのトークン/秒",
+        Output("measured_tokens_per_s_per_user", Text("測定値: 1 ユーザあたりのトークン/秒",
                                                       "Measured: tokens/s per user"), "tokens_per_s"),
         Output("measured_source_url", Text("測定結果の出典", "Measurement source"), "url"),
         Output("chip_hour_record", Text("チップ時間の単価の記録", "Chip-hour price record"), "text"),
