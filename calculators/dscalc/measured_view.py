@@ -51,7 +51,7 @@ NO_CEILING = {
 
 def share_note(row: dict) -> Text:
     """One sentence on one record: its share of ceiling and what explains the gap or excess."""
-    name = f"{row['id']} ({row['system'] or row['chip_name']}, {row['chip_count'] or '?'}×)"
+    name = row["id"]
     if row["no_ceiling"]:
         why = NO_CEILING[row["no_ceiling"]]
         return Text(f"{name}: 上限を計算できません（{why.ja}）。", f"{name}: no ceiling ({why.en}).")
@@ -182,6 +182,7 @@ def table_rows(rows: list[dict], lang: str) -> list[dict]:
     from .units import display
 
     shown = []
+    slash = "／" if lang == "ja" else " / "
     for row in rows:
         assumed = "" if row["lengths_given"] else "*"
         shown.append({
@@ -190,9 +191,9 @@ def table_rows(rows: list[dict], lang: str) -> list[dict]:
             "model": row["model"],
             "chips": f"{row['chip_name']} × {row['chip_count'] or '?'}",
             "scenario": (SCENARIO.get(row["scenario"], Text(row["scenario"], row["scenario"])).get(lang)
-                         + " / " + DIVISION.get(row["division"], Text(str(row["division"]), str(row["division"]))).get(lang)),
+                         + slash + DIVISION.get(row["division"], Text(str(row["division"]), str(row["division"]))).get(lang)),
             "precision": row["weights"].upper(),
-            "lengths": f"{row['input_tokens']:,} / {row['output_tokens']:,}{assumed}",
+            "lengths": f"{row['input_tokens']:,}{slash}{row['output_tokens']:,}{assumed}",
             "per_chip": display("tokens_per_s", row["tokens_per_s_per_chip"], lang),
             "per_user": display("tokens_per_s", row["tokens_per_s_per_user"], lang),
             "ceiling": display("tokens_per_s", row["ceiling_per_chip"], lang),

@@ -480,7 +480,7 @@ SERVING_COST = Calculator(
               choices=(Choice(NONE, Text("使わない（下の処理量を使う）", "none (use the throughput below)")),)
               + tuple(Choice(record["id"], Text(f"{record['id']}", f"{record['id']}"))
                       for record in measured.records() if record.get("id")),
-              help=Text("data/measured/ の公表ベンチマーク。選ぶと、その記録のチップ数とシステム全体の出力トークン/秒で"
+              help=Text("data/measured にある公表ベンチマークの記録です。選ぶと、その記録のチップ数とシステム全体の処理量で"
                         "出力のコストを計算します（効率は 1）。",
                         "A published benchmark in data/measured/: the output cost then uses its "
                         "chip count and its output tokens/s per system (efficiency 1).")),
