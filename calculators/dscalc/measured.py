@@ -224,21 +224,28 @@ class Machine:
         return low
 
 
+@lru_cache(maxsize=64)
+def _shape(model_id: str, kv_cache: str, context: int):
+    """The roofline calculator's model shape of a preset (cached: records share presets)."""
+    from .calcs import roofline as roofline_calc
+
+    shape, facts = roofline_calc.model_shape(data.models()[model_id]["config"], kv_cache, context)
+    return shape, facts["total_params"]
+
+
 def machine_for(model_id: str, chip: dict, chips: int, weights: str, kv_cache: str,
                 input_tokens: int, output_tokens: int) -> Machine | None:
     """The roofline machine for a model preset on ``chips`` of ``chip``; ``None`` when the model
     has no config in ``data/models`` or the chip lacks a published figure the roofline needs."""
     from .calcs import roofline as roofline_calc  # the roofline calculator's own readers
 
-    model = data.models().get(architecture(model_id))
-    if model is None:
+    if architecture(model_id) not in data.models():
         return None
     found = roofline_calc.chip_roof(chip, weights)
     if found is None:
         return None
-    shape, facts = roofline_calc.model_shape(model["config"], kv_cache,
-                                             input_tokens + output_tokens // 2)
-    machine = Machine(shape, facts["total_params"], found[0], chips, chip.get("memory_bytes"),
+    shape, total_params = _shape(architecture(model_id), kv_cache, input_tokens + output_tokens // 2)
+    machine = Machine(shape, total_params, found[0], chips, chip.get("memory_bytes"),
                       WEIGHT_BITS[weights] / 8, input_tokens, output_tokens)
     machine.precision = found[1]
     return machine
