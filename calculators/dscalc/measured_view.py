@@ -66,8 +66,10 @@ def share_note(row: dict) -> Text:
                     f"{name}: {share}% of its ceiling, above it. Why: {reasons_en}.")
     else:
         bound = BOUND[row["bound"]]
-        text = Text(f"{name}: 上限の {share}%。上限を決めているのは{bound.ja}です。",
-                    f"{name}: {share}% of its ceiling, which is set by {bound.en}.")
+        text = Text(f"{name}: 上限の {share}%。上限を決めているのは{bound.ja}です。"
+                    f"上限はシステム全体でバッチ {row['ceiling_batch']:,} のときの値です。",
+                    f"{name}: {share}% of its ceiling, which is set by {bound.en}; the ceiling "
+                    f"is taken at a batch of {row['ceiling_batch']:,} for the system.")
     if row["crosses_scale_up"]:
         text = text + Text("システムがスケールアップ領域を超えるため、ノード間の通信（インターコネクト）も差を広げます。",
                            " The system spans more than one scale-up domain, so the interconnect "
