@@ -60,7 +60,11 @@ def _json_ready(value):
 def yaml_bundle(folder: Path) -> dict:
     """Every ``*.yaml`` file of ``folder`` as ``{"files": [{"file": name, **content}]}``, in
     file-name order, JSON-ready. Needs PyYAML: only the build hook and source checkouts call it."""
-    import yaml  # a development dependency; the wheel carries the JSON this returns
+    try:
+        import yaml  # a development dependency; the wheel carries the JSON this returns
+    except ImportError:
+        raise RuntimeError(f"reading {folder} from a source checkout needs PyYAML (pip install "
+                           "pyyaml); an installed wheel carries it as JSON") from None
 
     files = []
     for path in sorted(folder.glob("*.yaml")):
