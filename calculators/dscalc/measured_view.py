@@ -229,3 +229,51 @@ def summary(rows: list[dict], records: list[dict], chips: dict) -> dict:
             "best_note": share_note(best) if best else None,
             "worst_note": share_note(worst) if worst else None,
             "above": [row for row in rows if row["exceeds"]]}
+
+
+# --------------------------------------------------------------------------- the cost front
+
+def cost_per_million(chip_hour_usd: float, tokens_per_s_per_chip: float, utilisation: float) -> float:
+    """USD per 1M output tokens for one chip producing ``tokens_per_s_per_chip``."""
+    return chip_hour_usd * 1e6 / (3_600 * tokens_per_s_per_chip * utilisation)
+
+
+def cost_front(rows: list[dict], curves: list[dict], chip_hour_usd: float,
+               utilisation: float) -> dict:
+    """The latency-throughput front in dollars (numbers only): each record's cost per 1M output
+    tokens against its tokens/s per user, and each ceiling curve as the lowest cost the roofline
+    allows at each per-user speed."""
+    points = [{"id": row["id"], "label": row["submitter"] or row["id"],
+               "per_user": row["tokens_per_s_per_user"],
+               "cost": cost_per_million(chip_hour_usd, row["tokens_per_s_per_chip"], utilisation)}
+              for row in rows if row["tokens_per_s_per_user"] and row["tokens_per_s_per_chip"]]
+    lines = [{"chips": curve["chips"], "input_tokens": curve["input_tokens"],
+              "output_tokens": curve["output_tokens"],
+              "points": [[user, cost_per_million(chip_hour_usd, chip, utilisation)]
+                         for user, chip in curve["points"]]}
+             for curve in curves]
+    return {"points": points, "curves": lines}
+
+
+def cost_front_chart(title_name: str, weights: str, front_data: dict) -> LineChart:
+    """Cost per 1M output tokens against tokens/s per user: the floor the roofline allows
+    (lines) and the measured records (points)."""
+    series = tuple(
+        Series(Text(f"上限から出した下限: {curve['chips']} 基、{weights.upper()}",
+                    f"floor from the ceiling: {curve['chips']} chips, {weights.upper()}"),
+               tuple((x, y) for x, y in curve["points"]), emphasis=index == 0)
+        for index, curve in enumerate(front_data["curves"]))
+    points = tuple(Point(point["per_user"], point["cost"], Text(point["label"], point["label"]), 0)
+                   for point in front_data["points"])
+    return LineChart(
+        title=Text(f"1 ユーザあたりの速さと出力 100万トークンのコスト: {title_name}",
+                   f"Speed per user and cost per 1M output tokens: {title_name}"),
+        x_label=Text("1 ユーザあたりのトークン/秒（対数）", "tokens/s per user (log)"),
+        y_label=Text("USD / 100万トークン（対数）", "USD per 1M tokens (log)"),
+        series=series, points=points, x_log=True, y_log=True,
+        x_format="tokens_per_s", y_format="usd",
+        description=Text("点は同じモデルとチップの公表された測定値を、選んだ単価でドルに換算したものです。"
+                         "線はルーフラインの上限から出したコストの下限です。",
+                         "Points: published measurements of the same model and chip, priced at "
+                         "the chosen chip-hour price. Lines: the lowest cost the roofline "
+                         "ceiling allows."))

@@ -284,6 +284,22 @@ def test_cost_per_million_output_tokens_from_a_measured_record(fixture_records):
     assert out["measured_source_url"] == "https://example.org/a"
 
 
+def test_the_cost_front_prices_every_record_of_the_pair_like_the_cost_output(fixture_records):
+    """Per chip at p dollars an hour, 10^6 tokens cost p × 10^6 / (3,600 × tokens/s per chip):
+    the chosen record's point is the calculator's own cost per 1M output tokens."""
+    out = serving(measured_record="fixture-per-chip", chip_hour_price=3.0)
+    front = out["measured_front"]
+    ids = {point["id"] for point in front["points"]}
+    assert ids == {"fixture-per-chip", "fixture-per-user"}
+    mine = next(point for point in front["points"] if point["id"] == "fixture-per-chip")
+    assert mine["cost"] == pytest.approx(out["cost_per_million_output"])
+    assert mine["cost"] == pytest.approx(3.0 * 1e6 / (3_600 * 150))
+    # The roofline floor lies below every measured cost at the same conditions' speeds.
+    floor = front["curves"][0]["points"]
+    assert min(cost for _, cost in floor) < min(point["cost"] for point in front["points"])
+    assert serving()["measured_front"] == {"points": [], "curves": [], "model": "", "chip": ""}
+
+
 def test_a_price_for_another_chip_is_refused_at_its_field(fixture_records):
     with pytest.raises(ValidationError) as caught:
         serving(measured_record="fixture-per-chip", chip_hour_record="deepseek-h800-rent-2025-02")

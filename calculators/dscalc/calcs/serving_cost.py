@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 
-from .. import data, measured
+from .. import data, measured, measured_view
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
 from ..errors import ValidationError
 from ..prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
@@ -152,6 +152,24 @@ def _chip_hour(values: dict, record: dict | None) -> tuple[float, dict | None]:
                                   f"is not the measured record's chip ({chip}).")
         return float(price["usd_per_chip_hour"]), price
     return _typed_chip_hour(values), None
+
+
+def _cost_front(chosen: dict | None, chip_hour: float, utilisation: float) -> dict:
+    """The chosen record's model and chip: every record of that pair and the roofline floor, in
+    US dollars per 1M output tokens at this chip-hour price (empty without a record)."""
+    if chosen is None:
+        return {"points": [], "curves": [], "model": "", "chip": ""}
+    record = chosen["record"]
+    model, chip_id = measured.architecture(str(record.get("model", ""))), record.get("chip") or ""
+    rows = [measured.compare(item) for item in measured.matching(model, chip_id)]
+    chip = data.chips().get(chip_id)
+    own = measured.compare(record)
+    curves = [] if chip is None else measured_view.front_curves(
+        model, chip, own["weights"], own["kv_cache"],
+        [(own["chip_count"], own["input_tokens"], own["output_tokens"])] if own["chip_count"] else [])
+    return dict(measured_view.cost_front(rows, curves, chip_hour, utilisation),
+                model=data.models().get(model, {}).get("name", model),
+                chip=chip["name"] if chip else chip_id, weights=own["weights"])
 
 
 def _typed_chip_hour(values: dict) -> float:
@@ -283,6 +301,7 @@ def compute(values: dict) -> dict:
         "chip_hour_source_url": price["source_url"] if price else "",
         "chip_hour_date": price["date"] if price else "",
         "chip_hour_status": price["status"] if price else "typed",
+        "measured_front": _cost_front(chosen, chip_hour, values["utilisation"]),
         "chip_hours_per_day": chip_hours,
         "daily_cost": daily_cost,
         "cache_hit_share": hit / total_input if total_input else 0.0,
@@ -381,6 +400,13 @@ def notes(values: dict, out: dict) -> list[Text]:
                       "Left out: staff, networking, storage (the on-disk KV cache), CPUs, capacity "
                       "held for peaks, and use of the nodes for research and training."))
     return found
+
+
+def measured_chart(values: dict, out: dict) -> LineChart:
+    """Cost per 1M output tokens against speed per user: measured records and the roofline floor."""
+    front = out["measured_front"]
+    name = f"{front['model']}, {front['chip']}" if front["model"] else "—"
+    return measured_view.cost_front_chart(name, front.get("weights", ""), front)
 
 
 def cost_chart(values: dict, out: dict) -> LineChart:
@@ -570,6 +596,8 @@ SERVING_COST = Calculator(
         Output("output_tokens_per_s_used", Text("使ったデコード処理量", "decode throughput used"), "data"),
         Output("output_efficiency_used", Text("使った効率", "efficiency used"), "data"),
         Output("measured_system", Text("測定したシステム", "measured system"), "data"),
+        Output("measured_front", Text("同じモデルとチップの測定結果のコスト", "costs of the same model and chip's records"),
+               "data"),
         Output("measured_chip", Text("測定したチップ", "measured chip"), "data"),
         Output("chip_hour_status", Text("単価の確認状況", "chip-hour price status"), "data"),
         Output("cost_basis", Text("チップの調達", "Chips are"), "data"),
@@ -581,7 +609,9 @@ SERVING_COST = Calculator(
     formula=formula,
     notes=notes,
     charts=(ChartSlot("day", Text("1 日のコストと売上", "A day's cost and revenue"), day_chart),
-            ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart)),
+            ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart),
+            ChartSlot("measured", Text("測定結果のコストと上限から出した下限", "Measured costs and the roofline floor"),
+                      measured_chart)),
     symbols=(
         ("p", Text("チップ 1 基 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
         ("n", Text("レプリカあたりのチップ数", "chips per replica")),
