@@ -264,6 +264,13 @@ def fitting_machine(model_id: str, chip: dict, chips: int, weights: str, kv_cach
     return machine
 
 
+def _decode_only(record: dict) -> bool:
+    """A system that only decodes (its ``system`` says decode and not prefill: a disaggregated
+    prefill/decode system as a whole does both)."""
+    system = str(record.get("system") or "").lower()
+    return "decode" in system and "prefill" not in system
+
+
 def _techniques(record: dict) -> list[str]:
     words = " ".join(str(record.get(key) or "") for key in ("software", "system", "note")).lower()
     return [name for name, keys in TECHNIQUES if any(key in words for key in keys)]
@@ -295,7 +302,7 @@ def compare(record: dict) -> dict:
            "share": None, "user_share": None, "bound": None, "exceeds": False, "reasons": [],
            "crosses_scale_up": False, "batch_capped": False, "compute_precision": "",
            "chips_modelled": None, "no_ceiling": None,
-           "decode_only": "decode" in str(record.get("system") or "").lower()}
+           "decode_only": _decode_only(record)}
     chips = figures["chip_count"]
     if chip is None:
         row["no_ceiling"] = "chip"

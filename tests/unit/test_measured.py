@@ -209,6 +209,16 @@ def test_a_node_of_a_larger_deployment_is_modelled_on_enough_copies_to_hold_the_
     assert "インターコネクト" in measured_view.share_note(row).ja
 
 
+def test_a_decode_only_system_has_no_prefill_in_its_ceiling_but_a_disaggregated_one_has():
+    decode = compare(dict(record("fixture-per-system"), system="a node of the decode service",
+                          input_tokens=4_000, output_tokens=1_000))
+    both = compare(dict(record("fixture-per-system"), system="disaggregated prefill/decode cluster",
+                        input_tokens=4_000, output_tokens=1_000))
+    assert decode["decode_only"] and not both["decode_only"]
+    assert decode["ceiling_per_chip"] > both["ceiling_per_chip"]
+    assert decode["ceiling_per_user"] == pytest.approx(both["ceiling_per_user"])
+
+
 def test_a_model_without_a_config_has_no_ceiling_and_says_why():
     row = compare(record("fixture-unknown-model"))
     assert row["no_ceiling"] == "model" and row["share"] is None
