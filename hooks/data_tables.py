@@ -7,7 +7,11 @@
 - ``{{claims:FILE}}`` — the fact-check entries of one source article (``data/claims.yaml``):
   the claim in the site's words, a verdict badge, the evidence and its sources;
   ``{{claims:summary}}`` — the verdicts counted per article;
-- ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages.
+- ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages;
+- ``{{table:measured}}`` — every benchmark result of ``data/measured/`` beside its ceiling, as
+  ``dscalc.web.measured_table`` computes it (the same function as the calculators), each row with
+  its source cell; ``{{table:measured-summary}}`` — the records counted by source, vendor and
+  chip, and the largest and smallest share of ceiling with their explanation.
 
 Sources are listed under each table with their status; an unverified or disputed source is
 marked in the cell itself.
@@ -37,7 +41,13 @@ WORDS = {
            "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
                        "unverifiable": "確認できない"},
            "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
-           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置"},
+           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置",
+           "measured": ["記録", "モデル", "チップ × 基数", "シナリオ／部門", "重み", "入力／出力",
+                        "1 チップあたり", "1 ユーザあたり", "上限（1 チップ）", "上限に対する割合", "上限を決めるもの"],
+           "assumed": "* 入出力の長さが公表されていないため、入力と出力をそれぞれ 1,000 トークンと仮定した記録です。",
+           "counted": ["出典", "ベンダー", "チップ", "件数"], "records": "記録の数",
+           "largest": "上限に対する割合が最大の記録", "smallest": "上限に対する割合が最小の記録",
+           "none_above": "自分の条件での上限を超えた記録はありません。", "above": "上限を超えた記録"},
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
            "accessed": "accessed", "model": "Model", "not_published": "not found",
@@ -46,7 +56,13 @@ WORDS = {
                        "unverifiable": "unverifiable"},
            "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
            "definition": "Definition", "avoid": "Not used", "claim": "The article's claim (paraphrased)",
-           "where": "Where in the article"},
+           "where": "Where in the article",
+           "measured": ["Record", "Model", "Chip × count", "Scenario / division", "Weights", "Input / output",
+                        "Per chip", "Per user", "Ceiling (per chip)", "Share of ceiling", "What sets the ceiling"],
+           "assumed": "* Lengths not published: the ceiling assumes 1,000 / 1,000 tokens.",
+           "counted": ["Source", "Vendor", "Chip", "Records"], "records": "Records",
+           "largest": "Largest share of ceiling", "smallest": "Smallest share of ceiling",
+           "none_above": "No record is above the ceiling at its own conditions.", "above": "Records above the ceiling"},
 }
 
 
@@ -69,6 +85,10 @@ def render(match: re.Match, lang: str, where: str) -> str:
         return claims(name, lang, where)
     if kind == "glossary" and name == "table":
         return glossary(lang)
+    if kind == "table" and name == "measured":
+        return measured_table(lang)
+    if kind == "table" and name == "measured-summary":
+        return measured_summary(lang)
     raise PluginError(f"{where}: unknown directive {match.group(0)}")
 
 
@@ -326,4 +346,49 @@ def glossary(lang: str) -> str:
         avoid = "、".join(term.get("avoid") or []) if lang == "ja" else ", ".join(term.get("avoid") or [])
         lines.append(f'| <span id="term-{_e(term["id"])}">{_cell(_e(term["ja"]))}</span> | {_cell(_e(term["en"]))} '
                      f"| {_cell(_e(localized(term['definition'], lang)))} | {_cell(_e(avoid)) or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- measured
+
+def _measured_source(record: dict) -> dict:
+    source = record.get("source") or {}
+    return {"source_url": record.get("source_url"), "quote": record.get("quote", ""),
+            "status": record.get("status", ""), "accessed": record.get("accessed", ""),
+            "source_title": source.get("title") or source.get("id") or record.get("source_url")}
+
+
+def measured_table(lang: str) -> str:
+    table = web.measured_table(lang)
+    words = WORDS[lang]
+    citations = Citations(lang, "measured")
+    keys = ("system", "model", "chips", "scenario", "precision", "lengths", "per_chip", "per_user",
+            "ceiling", "share", "why")
+    lines = ["| " + " | ".join(words["measured"]) + " |", "|" + " --- |" * len(keys)]
+    for row, record in zip(table["rows"], table["records"]):
+        cells = [_cell(_e(row[key])) for key in keys]
+        cells[6] += citations.cite(_measured_source(record))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n{words['assumed']}\n\n" + citations.listing() + "\n"
+
+
+def _counts(title: str, counts: dict, words: dict) -> list[str]:
+    lines = [f"| {title} | {words['counted'][3]} |", "| --- | --- |"]
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"| {_cell(_e(name))} | {count:,} |")
+    return lines + [""]
+
+
+def measured_summary(lang: str) -> str:
+    table = web.measured_table(lang)
+    summary, words = table["summary"], WORDS[lang]
+    lines = [f"{words['records']}: **{summary['count']:,}**", ""]
+    for index, key in enumerate(("by_source", "by_vendor", "by_chip")):
+        lines += _counts(words["counted"][index], summary[key], words)
+    for key, label in (("best", "largest"), ("worst", "smallest")):
+        if summary[key]:
+            lines.append(f"- **{words[label]}**: {_e(summary[key]['share_text'])} — "
+                         f"{_e(summary[key + '_note'])}")
+    lines.append(f"- {words['none_above']}" if not summary["above"]
+                 else f"- **{words['above']}**: " + " ".join(_e(note) for note in summary["above"]))
     return "\n".join(lines) + "\n"

@@ -34,6 +34,7 @@ import data_tables  # noqa: E402
 import site_state  # noqa: E402
 import sources_table  # noqa: E402
 from dscalc import data as dscalc_data  # noqa: E402
+from dscalc.hardware import measured as dscalc_measured  # noqa: E402
 from dscalc import web  # noqa: E402
 
 DATA = site_state.ROOT / "data"
@@ -118,6 +119,8 @@ def table_records(kind: str, name: str, state, where: str) -> list[dict]:
         return site_state.read_data(DATA / "deepseek_models.yaml")
     if kind == "table" and name == "chips":
         return site_state.read_data(DATA / "chips.json")["chips"]
+    if kind == "table" and name in ("measured", "measured-summary"):
+        return web.measured_table(state.lang)["records"]
     if kind == "claims" and name != "summary":
         claims = [claim for claim in site_state.read_data(DATA / "claims.yaml") if claim.get("article") == name]
         return claims + [state.fact(fact_id, where) for claim in claims for fact_id in claim.get("facts") or []]
@@ -134,6 +137,9 @@ def calculator_records(calc_id: str, author_inputs: dict) -> list[dict]:
     values = {spec["name"]: spec["default"] for spec in specs}
     values.update(author_inputs)
     models, chips = dscalc_data.models(), dscalc_data.chips()
+    # A measured record or a chip-hour price a calculator starts from is cited like a preset.
+    sourced = {record["id"]: record for record in dscalc_measured.records()}
+    sourced.update({price["id"]: price for price in dscalc_data.load("chip_prices.json")["prices"]})
     named = []
     for value in values.values():
         for item in value if isinstance(value, list) else [value]:
@@ -141,6 +147,8 @@ def calculator_records(calc_id: str, author_inputs: dict) -> list[dict]:
                 named.append(models[item])
             elif isinstance(item, str) and item in chips:
                 named.append(chips[item])
+            elif isinstance(item, str) and item in sourced:
+                named.append(sourced[item])
     return named
 
 

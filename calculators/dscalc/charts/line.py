@@ -14,8 +14,9 @@ def draw_line(chart: LineChart, lang: str) -> str:
     canvas = Canvas()
     title = localize(chart.title, lang)
     top = draw_title(canvas, title)
-    xs = [x for item in chart.series for x, _ in item.points]
-    ys = [y for item in chart.series for _, y in item.points]
+    # Named points count for the axes too: a measured point above every line is drawn, not dropped.
+    xs = [x for item in chart.series for x, _ in item.points] + [point.x for point in chart.points]
+    ys = [y for item in chart.series for _, y in item.points] + [point.y for point in chart.points]
     if chart.x_ticks:
         x_low, x_high = chart.x_ticks[0][0], chart.x_ticks[-1][0]
     elif chart.x_log:
