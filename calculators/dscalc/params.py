@@ -66,6 +66,7 @@ from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_
                       check_supported, get_bool, get_int, language_model_config, missing_key,
                       model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
                       traits)
+from . import compressed_attention
 from .errors import ValidationError
 
 
@@ -86,12 +87,13 @@ class ParamCounts:
     router: int = 0
     norm: int = 0
     tied_head: int = 0
+    hyper_connections: int = 0
 
     @property
     def total(self) -> int:
         return (self.embedding + self.lm_head + self.attention + self.indexer + self.recurrent
                 + self.dense_mlp + self.routed_experts + self.shared_experts + self.router
-                + self.norm)
+                + self.norm + self.hyper_connections)
 
     @property
     def active(self) -> int:
@@ -156,6 +158,8 @@ class ModelSize:
         ``T_a`` cached tokens it attends to (MLA in its naive, non-absorbed form), plus DSA's
         indexer scoring all ``T`` tokens: ``2 T H_I d_I`` per DSA layer."""
         per_token = 2 * self.num_heads * (self.qk_head_dim + self.v_head_dim)
+        if self.layout is not None and self.layout.compressed is not None:
+            return compressed_attention.attention_flops(self.layout, context_length)
         if self.layout is None:
             return self.num_layers * context_length * per_token
         total = 0
@@ -273,6 +277,8 @@ def model_size(config: dict) -> ModelSize:
     if model_type(config) == "gpt3":
         return _gpt3_size(config)
     layout = read_layout(config)
+    if layout.compressed is not None:
+        return _compressed_size(config, layout)
     layout_traits = traits(config)
     attention = layout.attention
     hidden = get_int(config, "hidden_size")
@@ -353,6 +359,27 @@ def model_size(config: dict) -> ModelSize:
                      counted_as=_counted_as(layout_traits.family, mla, moe, layout),
                      num_heads=heads, qk_head_dim=qk_dim, v_head_dim=v_dim, layout=layout,
                      vision=vision, notes=tuple(notes))
+
+
+def _compressed_size(config: dict, layout: Layout) -> ModelSize:
+    """DeepSeek-V4 as transformers 5.24 builds it (``dscalc.compressed_attention``): every layer
+    MoE, the first hash-routed ones without a router bias, the mHC modules in
+    ``hyper_connections``. Its MTP layer is not built by transformers and is not counted."""
+    parts = compressed_attention.parameter_parts(config, layout)
+    body = ParamCounts()
+    for kind in dict.fromkeys(layout.kinds):
+        body += ParamCounts(**parts[kind]).times(layout.kinds.count(kind))
+    hashed = compressed_attention.hash_layers(config, len(layout.kinds))
+    body += ParamCounts(**parts["hash"]).times(hashed) + ParamCounts(**parts["ends"])
+    attention = layout.attention
+    notes = ("mtp_not_counted",) if get_int(config, "num_nextn_predict_layers", default=0,
+                                            minimum=0, maximum=100) else ()
+    return ModelSize(counts=body, mtp=0, mtp_unique=0, num_layers=attention.num_layers,
+                     num_moe_layers=attention.num_layers, attention_kind="MQA",
+                     counted_as="deepseek_v4: CSA/HCA + sliding window, shared-KV MQA, mHC, "
+                                "DeepSeek-style MoE (hash-routed first layers)",
+                     num_heads=attention.num_heads, qk_head_dim=attention.head_dim,
+                     v_head_dim=attention.head_dim, layout=layout, notes=notes)
 
 
 def _counted_as(family: str, mla: Mla | None, moe: Moe | None, layout: Layout) -> str:

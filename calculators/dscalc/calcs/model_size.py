@@ -17,7 +17,8 @@ attention; ``recurrent_flops_per_token`` counts their state read-out and update,
 Which configs are understood: ``model_type`` llama, mistral, qwen2, qwen3, qwen2_moe, qwen3_moe,
 mixtral, phimoe, deepseek_v2, deepseek_v3, deepseek_v32 (DSA), gpt_oss, llama4 (its
 ``text_config``; the vision encoder separately), qwen3_next, qwen3_5_moe (its ``text_config``),
-nemotron_h and gpt3 (the GPT-3 paper's Table 2.1 written as a config). Any other ``model_type`` (which must then state ``tie_word_embeddings``) is read by its
+nemotron_h, deepseek_v4 (``dscalc.compressed_attention``: CSA/HCA, mHC, grouped output
+projection, hash-routed MoE) and gpt3 (the GPT-3 paper's Table 2.1 written as a config). Any other ``model_type`` (which must then state ``tie_word_embeddings``) is read by its
 keys as a Llama-style decoder, unless a key marks an architecture the reader cannot count; then
 the config is refused with a message naming that key rather than counted wrongly.
 """
@@ -62,6 +63,7 @@ def compute(values: dict) -> dict:
         "shared_expert_params": counts.shared_experts,
         "router_params": counts.router,
         "norm_params": counts.norm,
+        "hyper_connection_params": counts.hyper_connections,
         "forward_flops_per_token": 2 * counts.matmul,
         "attention_flops_per_token": size.attention_flops_per_token(values["context_length"]),
         "recurrent_flops_per_token": size.recurrent_flops_per_token,
@@ -189,6 +191,7 @@ MODEL_SIZE = Calculator(
         _params("shared_expert_params", "共有エキスパート", "Shared experts"),
         _params("router_params", "ルータ（ゲート）", "Router (gates)"),
         _params("norm_params", "正規化層", "Norms"),
+        _params("hyper_connection_params", "ハイパーコネクション（mHC）", "Hyper-connections (mHC)"),
         Output("forward_flops_per_token", Text("順伝播 FLOPs/トークン（2 × 掛け算する重み）",
                                                "Forward FLOPs per token (2 × weights multiplied)"),
                "flops"),
