@@ -66,10 +66,10 @@ CHART_CONTEXTS = tuple(2**power for power in range(10, 21))
 CHART_TICKS = ((2**10, "1K"), (2**12, "4K"), (2**14, "16K"), (2**16, "64K"), (2**18, "256K"),
                (2**20, "1M"))
 
-#: The designs drawn side by side: MLA, MLA + DSA, sliding window, chunked, Gated DeltaNet
-#: hybrid, and a dense GQA model (presets from data/models).
-DESIGN_MODELS = ("deepseek-v3", "deepseek-v3.2", "gpt-oss-120b", "llama-4-maverick-17b-128e",
-                 "qwen3.5-397b-a17b", "qwen2.5-72b")
+#: The designs drawn side by side: MLA, MLA + DSA, CSA/HCA, sliding window, chunked, Gated
+#: DeltaNet hybrid, and a dense GQA model (presets from data/models).
+DESIGN_MODELS = ("deepseek-v3", "deepseek-v3.2", "deepseek-v4-pro", "deepseek-v4-flash",
+                 "gpt-oss-120b", "llama-4-maverick-17b-128e", "qwen3.5-397b-a17b", "qwen2.5-72b")
 
 
 # --------------------------------------------------------------------------- arithmetic
