@@ -320,6 +320,7 @@ LLAMA4_TYPES = ("llama4", "llama4_text")
 GDN_TYPES = ("qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text")
 NEMOTRON_H_TYPES = ("nemotron_h",)
 COMPRESSED_TYPES = ("deepseek_v4",)   # read by dscalc.compressed_attention
+GEMMA4_TYPES = ("gemma4_text",)       # read by dscalc.gemma4
 
 #: Bytes per element of the data types a config names (``torch_dtype``, ``dtype``, state types).
 DTYPE_BYTES = {"bfloat16": 2, "float16": 2, "float32": 4, "bf16": 2, "fp16": 2, "fp32": 4,
@@ -391,6 +392,7 @@ class Layout:
     state_bytes: int = 4
     dtype_stated: bool = True
     compressed: Any = None   # DeepSeek-V4's CSA/HCA sizes (``compressed_attention.Compressed``)
+    per_layer: Any = None    # Gemma 4's per-layer shapes (``gemma4.Gemma4``)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -406,6 +408,8 @@ class Layout:
         ``sliding-window`` or ``full``."""
         if self.compressed is not None:
             return "csa-hca"
+        if self.per_layer is not None:
+            return "sliding-window"
         if self.indexer is not None:
             return "dsa"
         if MAMBA in self.kinds:
@@ -592,6 +596,9 @@ def read_mamba2(config: dict) -> Mamba2:
 def read_layout(config: dict, overrides: dict | None = None) -> Layout:
     """Every layer's kind and the sizes of what it keeps (see the module docstring)."""
     merged = _merged(config, overrides)
+    if model_type(merged) in GEMMA4_TYPES:
+        from .gemma4 import read_gemma4_layout
+        return read_gemma4_layout(merged)
     _refuse_unmodelled(merged, config)
     if model_type(merged) in COMPRESSED_TYPES:
         from .compressed_attention import read_compressed_layout
@@ -782,6 +789,12 @@ FAMILY_KEYS: dict[str, tuple[frozenset, tuple[str, ...]]] = {
                    ("mamba_",)),
     "deepseek_v32": (frozenset(), ("index_",)),
     "deepseek_v4": (frozenset({"expert_dtype", "partial_rotary_factor"}), ("index_",)),
+    "gemma4_text": (frozenset({"final_logit_softcapping", "num_experts", "top_k_experts",
+                               "moe_intermediate_size", "enable_moe_block", "num_kv_shared_layers",
+                               "attention_k_eq_v", "use_double_wide_mlp", "global_head_dim",
+                               "num_global_key_value_heads", "hidden_size_per_layer_input",
+                               "vocab_size_per_layer_input", "use_bidirectional_attention",
+                               "per_layer_config"}), ()),
 }
 
 

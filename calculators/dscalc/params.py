@@ -66,7 +66,7 @@ from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_
                       check_supported, get_bool, get_int, language_model_config, missing_key,
                       model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
                       traits)
-from . import compressed_attention
+from . import compressed_attention, gemma4
 from .errors import ValidationError
 
 
@@ -160,6 +160,8 @@ class ModelSize:
         per_token = 2 * self.num_heads * (self.qk_head_dim + self.v_head_dim)
         if self.layout is not None and self.layout.compressed is not None:
             return compressed_attention.attention_flops(self.layout, context_length)
+        if self.layout is not None and self.layout.per_layer is not None:
+            return gemma4.attention_flops(self.layout, context_length)
         if self.layout is None:
             return self.num_layers * context_length * per_token
         total = 0
@@ -279,6 +281,8 @@ def model_size(config: dict) -> ModelSize:
     layout = read_layout(config)
     if layout.compressed is not None:
         return _compressed_size(config, layout)
+    if layout.per_layer is not None:
+        return _gemma4_size(whole, config, layout)
     layout_traits = traits(config)
     attention = layout.attention
     hidden = get_int(config, "hidden_size")
@@ -380,6 +384,24 @@ def _compressed_size(config: dict, layout: Layout) -> ModelSize:
                                 "DeepSeek-style MoE (hash-routed first layers)",
                      num_heads=attention.num_heads, qk_head_dim=attention.head_dim,
                      v_head_dim=attention.head_dim, layout=layout, notes=notes)
+
+
+def _gemma4_size(whole: dict, config: dict, layout: Layout) -> ModelSize:
+    """Gemma 4's text decoder as transformers 5.24 builds it (``dscalc.gemma4``); the vision and
+    audio towers of a multimodal config are not counted."""
+    counts = ParamCounts(**gemma4.parameter_counts(config, layout))
+    moe = get_bool(config, "enable_moe_block", False)
+    attention = layout.attention
+    notes = () if _vision(whole, 0) == 0 and not isinstance(whole.get("audio_config"), dict) \
+        else ("vision_not_counted",)
+    return ModelSize(counts=counts, mtp=0, mtp_unique=0, num_layers=attention.num_layers,
+                     num_moe_layers=attention.num_layers if moe else 0,
+                     attention_kind=attention.kind,
+                     counted_as="gemma4_text: sliding/global layers, "
+                                + ("MoE beside the dense MLP" if moe else "dense MLP"),
+                     num_heads=attention.num_heads, qk_head_dim=attention.head_dim,
+                     v_head_dim=attention.head_dim, layout=layout,
+                     vision=None if notes else 0, notes=notes)
 
 
 def _counted_as(family: str, mla: Mla | None, moe: Moe | None, layout: Layout) -> str:

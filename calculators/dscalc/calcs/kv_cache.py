@@ -41,7 +41,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import compressed_attention, data, inputs
+from .. import compressed_attention, data, gemma4, inputs
 from ..charts import LineChart, Marker, Series
 from ..configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
                        SOFTMAX_KINDS, Attention, Indexer, Layout, get_int, language_model_config,
@@ -169,6 +169,13 @@ def cache_size(layout: Layout, context_length: int, bytes_per_element: int,
     if layout.compressed is not None:
         return _compressed_cache_size(layout, context_length, bytes_per_element, batch_size,
                                       compressed_storage)
+    if layout.per_layer is not None:  # Gemma 4: per-layer head widths, shared layers
+        per_token, window, read, kept = gemma4.cache(layout, context_length, bytes_per_element)
+        return CacheSize(bytes_per_token=per_token,
+                         growing_bytes=per_token * context_length * batch_size,
+                         window_bytes=window * batch_size, state_bytes=0,
+                         bytes_read_per_decode_step=read * batch_size, window_tokens=kept,
+                         indexer_bytes_per_token=0)
     attention = layout.attention
     entry = attention_bytes_per_token(attention, bytes_per_element)
     index = (indexer_bytes_per_token(layout.indexer, indexer_format, bytes_per_element)
