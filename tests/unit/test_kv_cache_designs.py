@@ -260,14 +260,15 @@ def test_layer_mix_names_the_kinds_in_the_configs_words():
 
 # --------------------------------------------------------------------------- presentation
 
-def test_the_design_charts_draw_the_six_designs_in_both_languages():
+def test_the_design_charts_draw_the_eight_models_in_both_languages():
     from dscalc import web
     for lang in ("ja", "en"):
         answer = web.evaluate("kv-cache", {"model": "gpt-oss-120b"}, lang)
         for name in ("designs", "reads"):
             figure = answer["charts"][name]
-            assert figure.count("<polyline") == 6
+            assert figure.count("<polyline") == 8
             assert "gpt-oss-120b" in figure and "DeepSeek-V3.2" in figure
+            assert "DeepSeek-V4-Pro" in figure and "DeepSeek-V4-Flash" in figure
 
 
 def test_the_formula_shows_windows_states_and_the_indexer():
