@@ -291,15 +291,16 @@ CHUNKED = "chunked_attention"
 INDEXED = "indexed_attention"   # full attention plus DSA's indexer key
 LINEAR = "linear_attention"     # Gated DeltaNet (Qwen3-Next, Qwen3.5)
 MAMBA = "mamba2"                # Mamba-2 mixer (Nemotron-H)
-NO_CACHE = "mlp"                # MLP-only or MoE-only layer: no cache
+NO_CACHE = "mlp"                # MLP-only layer: no cache
+MOE_BLOCK = "moe"               # MoE-only layer (Nemotron-H's "E"): no cache
 SOFTMAX_KINDS = (FULL, SLIDING, CHUNKED, INDEXED)
-LAYER_KINDS = (FULL, SLIDING, CHUNKED, INDEXED, LINEAR, MAMBA, NO_CACHE)
+LAYER_KINDS = (FULL, SLIDING, CHUNKED, INDEXED, LINEAR, MAMBA, NO_CACHE, MOE_BLOCK)
 
 #: ``layer_types`` values and what each one keeps (transformers 5.24,
 #: ``cache_utils.DYNAMIC_LAYER_TYPE_MAPPING``).
 LAYER_TYPE_NAMES = {"full_attention": FULL, "sliding_attention": SLIDING,
                     "chunked_attention": CHUNKED, "indexed_attention": INDEXED,
-                    "linear_attention": LINEAR, "mlp": NO_CACHE, "moe": NO_CACHE}
+                    "linear_attention": LINEAR, "mlp": NO_CACHE, "moe": MOE_BLOCK}
 
 #: Keys of attention designs whose primary description (paper or reference code) we could not
 #: read, or whose layer pattern lives in code rather than in the config: refused, never guessed.
@@ -506,7 +507,11 @@ def _layer_type_list(merged: dict, num_layers: int) -> list[str] | None:
 
 
 def _pattern_kinds(merged: dict, num_layers: int) -> list[str]:
-    """Nemotron-H's ``hybrid_override_pattern``: one character per layer."""
+    """Nemotron-H's ``hybrid_override_pattern``: one character per layer (``E`` is a latent
+    MoE block, read by ``dscalc.latent_moe``); or its ``layers_block_type`` list."""
+    listed = merged.get("layers_block_type")
+    if listed is not None and merged.get("hybrid_override_pattern") is None:
+        return _layer_type_list({"layer_types": listed}, num_layers)
     pattern = merged.get("hybrid_override_pattern")
     if not isinstance(pattern, str):
         raise missing_key("hybrid_override_pattern")
@@ -514,13 +519,13 @@ def _pattern_kinds(merged: dict, num_layers: int) -> list[str]:
         raise bad_key("hybrid_override_pattern",
                       "層数（num_hidden_layers）と同じ長さの文字列である必要があります。",
                       "it must have one character per layer (num_hidden_layers).")
-    table = {"M": MAMBA, "*": FULL, "-": NO_CACHE}
+    table = {"M": MAMBA, "*": FULL, "-": NO_CACHE, "E": MOE_BLOCK}
     unknown = sorted(set(pattern) - set(table))
     if unknown:
         shown = "".join(unknown)[:10]
         raise bad_key("hybrid_override_pattern",
-                      f"「{shown}」の層（MoE など）はモデル化していません（扱えるのは M、*、-）。",
-                      f"“{shown}” layers (MoE and others) are not modelled (known: M, *, -).")
+                      f"「{shown}」の層はモデル化していません（扱えるのは M、*、-、E）。",
+                      f"“{shown}” layers are not modelled (known: M, *, -, E).")
     return [table[char] for char in pattern]
 
 
@@ -534,7 +539,8 @@ def _layer_kinds(merged: dict, num_layers: int) -> tuple[list[str], int | None, 
     listed = _layer_type_list(merged, num_layers)
     if listed is not None:
         kinds = listed
-    elif kind in NEMOTRON_H_TYPES or merged.get("hybrid_override_pattern") is not None:
+    elif kind in NEMOTRON_H_TYPES or merged.get("hybrid_override_pattern") is not None or (
+            merged.get("layers_block_type") is not None):
         kinds = _pattern_kinds(merged, num_layers)
     elif kind in GDN_TYPES or merged.get("full_attention_interval") is not None:
         interval = get_int(merged, "full_attention_interval", default=4, maximum=MAX_LAYERS)
@@ -785,7 +791,10 @@ FAMILY_KEYS: dict[str, tuple[frozenset, tuple[str, ...]]] = {
                                 "mamba_ssm_dtype", "attn_output_gate"}), ("linear_",)),
     "qwen3_5_moe_text": (frozenset({"full_attention_interval", "partial_rotary_factor",
                                     "mamba_ssm_dtype", "attn_output_gate"}), ("linear_",)),
-    "nemotron_h": (frozenset({"layer_norm_epsilon", "use_bias", "ssm_state_size"}),
+    "nemotron_h": (frozenset({"layer_norm_epsilon", "use_bias", "ssm_state_size",
+                              "moe_shared_expert_intermediate_size", "moe_latent_size",
+                              "moe_shared_expert_overlap", "mtp_hybrid_override_pattern",
+                              "mtp_layers_block_type"}),
                    ("mamba_",)),
     "deepseek_v32": (frozenset(), ("index_",)),
     "deepseek_v4": (frozenset({"expert_dtype", "partial_rotary_factor"}), ("index_",)),

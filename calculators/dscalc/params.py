@@ -61,12 +61,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_NAMES, NO_CACHE,
-                      SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe, bad_key,
-                      check_supported, get_bool, get_int, language_model_config, missing_key,
-                      model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
-                      traits)
-from . import compressed_attention, gemma4
+from . import compressed_attention, gemma4, latent_moe
+from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_BLOCK, MOE_STYLE_NAMES,
+                      NO_CACHE, SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe,
+                      bad_key, check_supported, get_bool, get_int, language_model_config,
+                      missing_key, model_type, read_attention, read_layout, read_moe,
+                      tie_word_embeddings, traits)
 from .errors import ValidationError
 
 
@@ -321,10 +321,12 @@ def model_size(config: dict) -> ModelSize:
                                   indexer=indexer if kind == INDEXED else 0)
         elif kind in (LINEAR, MAMBA):
             counts += ParamCounts(recurrent=mixer)
-        if nemotron:  # one block per layer: a mixer, or ('-') an MLP
+        if nemotron:  # one block per layer: a mixer, ('-') an MLP or ('E') an MoE block
             if kind == NO_CACHE:
                 counts += ParamCounts(dense_mlp=plain_mlp_params(
                     hidden, get_int(config, "intermediate_size"), layout_traits.mlp_bias))
+            elif kind == MOE_BLOCK:
+                counts += ParamCounts(**latent_moe.moe_block_params(config, hidden))
             return counts
         if moe is not None and moe.is_moe_layer(index):
             return counts + _moe_layer(moe, hidden)
@@ -348,15 +350,22 @@ def model_size(config: dict) -> ModelSize:
                        + (vocab if layout_traits.lm_head_bias else 0),
                        tied_head=vocab * hidden if tied else 0, norm=hidden * norm_width)
     notes = []
-    mtp, mtp_unique = _mtp(config, mla, layer, attention.num_layers, hidden, vocab,
-                           INDEXED if layout.indexer is not None else FULL)
+    if nemotron and get_int(config, "num_nextn_predict_layers", default=0, minimum=0,
+                            maximum=100):
+        # transformers does not build Nemotron-H's MTP layers (it drops their weights on load)
+        mtp, mtp_unique = 0, 0
+        notes.append("mtp_not_counted")
+    else:
+        mtp, mtp_unique = _mtp(config, mla, layer, attention.num_layers, hidden, vocab,
+                               INDEXED if layout.indexer is not None else FULL)
     if get_int(config, "mtp_num_hidden_layers", default=0, minimum=0, maximum=100):
         mtp = mtp_unique = 0
         notes.append("mtp_not_counted")
     vision = _vision(whole, hidden)
     if vision is None:
         notes.append("vision_not_counted")
-    num_moe_layers = sum(count for (kind, is_moe), count in shapes.items() if is_moe)
+    num_moe_layers = sum(count for (kind, is_moe), count in shapes.items()
+                         if is_moe or kind == MOE_BLOCK)
     return ModelSize(counts=body + ends, mtp=mtp, mtp_unique=mtp_unique,
                      num_layers=attention.num_layers, num_moe_layers=num_moe_layers,
                      attention_kind=attention.kind,

@@ -1,4 +1,4 @@
-"""Gemma 4's text decoder: its cache and parameters by hand, keys meaning "off" accepted, junk
+"""Gemma 4's text decoder and Nemotron-H's (latent) MoE layers: cache and parameters by hand, keys meaning "off" accepted, junk
 refused by name (ja and en). The comparison with transformers 5.24 is in
 tests/oracles/test_gemma4_oracle.py."""
 
@@ -79,4 +79,42 @@ def test_junk_is_refused_naming_the_key(case):
     key, change = JUNK[case]
     with pytest.raises(dscalc.ValidationError) as caught:
         dscalc.run("model-size", {"config": {**BASE, **change}})
+    assert key in caught.value.message_en and key in caught.value.message_ja
+
+
+# --------------------------------------------------------------------------- Nemotron-H's E layers
+
+NEMOTRON = {"model_type": "nemotron_h", "vocab_size": 1000, "hidden_size": 64,
+            "num_hidden_layers": 4, "hybrid_override_pattern": "ME*E",
+            "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+            "intermediate_size": 128, "mamba_num_heads": 8, "mamba_head_dim": 16, "n_groups": 2,
+            "ssm_state_size": 16, "conv_kernel": 4, "n_routed_experts": 8,
+            "num_experts_per_tok": 2, "moe_intermediate_size": 32,
+            "moe_shared_expert_intermediate_size": 48, "moe_latent_size": 16}
+
+
+def test_nemotron_e_layers_hold_no_cache_and_count_their_latent_experts():
+    result = dscalc.run("model-size", {"config": NEMOTRON})
+    assert result["routed_expert_params"] == 2 * 8 * 2 * 32 * 16
+    assert result["active_routed_expert_params"] == 2 * 2 * 2 * 32 * 16
+    assert result["num_moe_layers"] == 2
+    assert kv(NEMOTRON)["layer_counts"]["moe"] == 2
+
+
+def test_nemotron_layers_block_type_reads_like_the_pattern():
+    listed = {key: value for key, value in NEMOTRON.items() if key != "hybrid_override_pattern"}
+    listed["layers_block_type"] = ["linear_attention", "moe", "full_attention", "moe"]
+    assert dscalc.run("model-size", {"config": listed})["total_params"] == dscalc.run(
+        "model-size", {"config": NEMOTRON})["total_params"]
+
+
+@pytest.mark.parametrize("key, change", [
+    ("hybrid_override_pattern", {"hybrid_override_pattern": "ME*EE"}),
+    ("hybrid_override_pattern", {"hybrid_override_pattern": "MX*E"}),
+    ("n_group", {"n_group": 3}),
+    ("num_experts_per_tok", {"num_experts_per_tok": 9}),
+])
+def test_nemotron_junk_is_refused_naming_the_key(key, change):
+    with pytest.raises(dscalc.ValidationError) as caught:
+        dscalc.run("model-size", {"config": {**NEMOTRON, **change}})
     assert key in caught.value.message_en and key in caught.value.message_ja
