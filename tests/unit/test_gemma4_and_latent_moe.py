@@ -1,6 +1,6 @@
-"""Gemma 4's text decoder and Nemotron-H's (latent) MoE layers: cache and parameters by hand, keys meaning "off" accepted, junk
-refused by name (ja and en). The comparison with transformers 5.24 is in
-tests/oracles/test_gemma4_oracle.py."""
+"""Gemma 4's text decoder and Nemotron-H's (latent) MoE layers: cache and parameters by hand,
+keys meaning "off" accepted, junk refused by name (ja and en). The comparisons with
+transformers 5.24 are in tests/oracles/test_gemma4_oracle.py and test_latent_moe_oracle.py."""
 
 import pytest
 

@@ -1,7 +1,8 @@
 """The long-context comparison and DeepSeek's V4-vs-V3.2 claims, rebuilt from the configs.
 
 DeepSeek says that at 1M tokens V4-Pro needs 27% of V3.2's single-token FLOPs and 10% of its KV
-cache, V4-Flash 10% and 7% (data/facts/attention.yaml). These tests pin down under which
+cache, V4-Flash 10% and 7% (data/facts; tests/data/test_v4_claims.py checks the records
+against the same arithmetic). These tests pin down under which
 conventions the configs land on those figures and by how much they miss under the others, so
 the page's prose cannot drift from the arithmetic.
 """
@@ -15,12 +16,6 @@ M = 2**20
 
 def compare(model: str, **inputs) -> dict:
     return dscalc.run("long-context", {"model": model, "context_length": M, **inputs})
-
-
-def fact(fact_id: str) -> float:
-    import yaml  # the site's data are YAML; calculators never read them
-    records = yaml.safe_load((dscalc.data.data_dir() / "facts" / "attention.yaml").read_text())
-    return next(item["value"] for item in records if item["id"] == fact_id) / 100
 
 
 def test_deepseeks_kv_figures_hold_with_deepseeks_storage():
@@ -68,8 +63,3 @@ def test_other_models_fall_back_to_bf16_with_a_note():
     assert result["ok"] and any("counted in BF16" in note for note in result["notes"])
     assert not dscalc.run("long-context", {"model": "gpt-oss-120b",
                                            "storage": "deepseek"})["storage_applied"]
-
-
-def test_the_recorded_claims_are_the_ones_tested_here():
-    assert fact("attn-v4-flash-kv-vs-v32") == 0.07
-    assert fact("attn-v4-flash-flops-vs-v32") == 0.10
