@@ -222,13 +222,21 @@ def test_deepseek_v4_keys_without_its_model_type_are_refused_by_name(calc):
     assert "deepseek_v4" in caught.value.message_en and "deepseek_v4" in caught.value.message_ja
 
 
-@pytest.mark.parametrize("pattern", ["M-E*", "MX*-"])
+@pytest.mark.parametrize("pattern", ["M-X*", "MZ*-"])
 def test_an_unknown_hybrid_pattern_character_is_refused(pattern):
     config = dict(config_of("nemotron-h-56b-base-8k"), hybrid_override_pattern=pattern,
                   num_hidden_layers=4)
     with pytest.raises(dscalc.ValidationError) as caught:
         kv(config=config)
     assert "hybrid_override_pattern" in caught.value.message_en
+
+
+def test_an_e_layer_keeps_no_cache():
+    # "E" (an MoE block, dscalc.latent_moe) has no attention and no state
+    config = dict(config_of("nemotron-h-56b-base-8k"), hybrid_override_pattern="M-E*",
+                  num_hidden_layers=4)
+    plain = dict(config, hybrid_override_pattern="M--*")
+    assert kv(config=config)["total_bytes"] == kv(config=plain)["total_bytes"]
 
 
 def test_a_linear_attention_layer_needs_its_sizes():

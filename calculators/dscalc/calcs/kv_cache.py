@@ -286,6 +286,7 @@ def compute(values: dict) -> dict:
                            layout.indexer.head_dim if layout.indexer else None),
         "index_topk": (compressed.index_topk if compressed else
                        layout.indexer.topk if layout.indexer else None),
+        "per_layer_shapes": layout.per_layer is not None,
         "compress_rate_csa": compressed.csa_rate if compressed else None,
         "compress_rate_hca": compressed.hca_rate if compressed else None,
         "compressed_entry_bytes": (compressed_attention.entry_bytes(
@@ -342,16 +343,40 @@ def _compressed_formula(values: dict, out: dict) -> list[str]:
         rf"{_i(out['window_bytes'] // values['batch_size'])}\ \text{{B}}",
         rf"M = N\,(L_{{\text{{CSA}}}} \lfloor T/m \rfloor (E + E_I) + L_{{\text{{HCA}}}}"
         rf" \lfloor T/m' \rfloor E + M_W + M_{{\text{{buf}}}}) = "
-        rf"{format_bytes(out['total_bytes'])}",
+        rf"\text{{{format_bytes(out['total_bytes'])}}}",
         rf"R = N\,(M_W + L_{{\text{{CSA}}}} (\min(\lfloor T/m \rfloor, k)\,E + \lfloor T/m "
         rf"\rfloor E_I) + L_{{\text{{HCA}}}} \lfloor T/m' \rfloor E) = "
-        rf"{format_bytes(out['bytes_read_per_decode_step'])}",
+        rf"\text{{{format_bytes(out['bytes_read_per_decode_step'])}}}",
     ]
+
+
+def _per_layer_formula(values: dict, out: dict) -> list[str]:
+    """Gemma 4: one entry size per layer shape; shared layers keep nothing."""
+    config, _ = inputs.resolve_config(values["model"], values["config"])
+    gemma = read_layout(config, {name: values[name] for name in OVERRIDE_FIELDS}).per_layer
+    width, lines = out["bytes_per_element"], []
+    for kind, symbol in ((FULL, "G"), (SLIDING, "W")):
+        shapes = [layer for layer in gemma.layers if layer.kind == kind]
+        if not shapes:
+            continue
+        shape, kept = shapes[0], sum(not layer.shared for layer in shapes)
+        entry = 2 * shape.kv_heads * shape.head_dim * width
+        lines.append(rf"E_{symbol} = 2\,n_{{kv}}\,d_h\,b = 2 \times {_i(shape.kv_heads)} \times "
+                     rf"{_i(shape.head_dim)} \times {_i(width)} = {_i(entry)}\ \text{{B}}"
+                     rf"\quad (L_{symbol} = {_i(kept)})")
+    lines.append(rf"M_{{\text{{token}}}} = L_G\,E_G = {_i(out['bytes_per_token'])}\ \text{{B}},\quad "
+                 rf"M_W = L_W \min(T, W - 1)\,E_W = "
+                 rf"{_i(out['window_bytes'] // values['batch_size'])}\ \text{{B}}")
+    total = format_bytes(out["total_bytes"])
+    lines.append(rf"M = N\,(M_{{\text{{token}}}}\,T + M_W) = \text{{{total}}}")
+    return lines
 
 
 def formula(values: dict, out: dict) -> list[str]:
     if out["design"] == "csa-hca":
         return _compressed_formula(values, out)
+    if out["per_layer_shapes"]:
+        return _per_layer_formula(values, out)
     width = _i(out["bytes_per_element"])
     counts = out["layer_counts"]
     context, batch = values["context_length"], values["batch_size"]
@@ -450,6 +475,15 @@ def notes(values: dict, out: dict) -> list[Text]:
                 "(d_I / 2 bytes; their scales are not counted, no layout could be read). Buffers "
                 "and overlap state stay BF16/FP32."))
         return found
+    if out["per_layer_shapes"]:
+        found.append(Text(
+            "Gemma 4 は transformers 5.24 と同じく層ごとに数えています。全体を見る層は global_head_dim と"
+            "（attention_k_eq_v のとき）num_global_key_value_heads の幅です。KV を共有する最後の層は"
+            "キャッシュを持たず、読み出しだけを数えます。",
+            "Gemma 4 is counted layer by layer as transformers 5.24 builds it: the layers that see "
+            "everything use global_head_dim and (with attention_k_eq_v) "
+            "num_global_key_value_heads; the last, KV-sharing layers keep no cache and count "
+            "only in the bytes read."))
     if counts.get(SLIDING):
         found.append(Text(
             "スライディング層は transformers の DynamicCache と同じく直近 W − 1 = {kept:,} トークンだけを"
@@ -714,6 +748,8 @@ KV_CACHE = Calculator(
         Output("model_dtype_stated", Text("モデルの数値型が config にあるか",
                                           "Model data type stated in the config"), "data"),
         Output("window_bytes", Text("窓の層の分", "Window layers"), "data"),
+        Output("per_layer_shapes", Text("層ごとに形が違うか（Gemma 4）",
+                                        "Layer shapes differ (Gemma 4)"), "data"),
         Output("compress_rate_csa", Text("CSA の圧縮率 m", "CSA compression rate m"), "data"),
         Output("compress_rate_hca", Text("HCA の圧縮率 m′", "HCA compression rate m′"), "data"),
         Output("compressed_entry_bytes", Text("圧縮エントリ 1 個（バイト）",
