@@ -267,7 +267,10 @@ def parameter_parts(config: dict, layout: Layout) -> dict[str, dict[str, int]]:
         raise bad_key("num_experts_per_tok", "n_routed_experts 以下である必要があります。",
                       "it cannot exceed n_routed_experts.")
     width = get_int(config, "moe_intermediate_size", default=2048)
-    shared = get_int(config, "n_shared_experts", default=1, minimum=0, maximum=MAX_EXPERTS)
+    # transformers builds exactly one shared expert (DeepseekV4MLP) whatever n_shared_experts
+    # says; the released configs say 1
+    get_int(config, "n_shared_experts", default=1, minimum=0, maximum=MAX_EXPERTS)
+    shared = 1
     attention = (hidden * q_rank + q_rank * heads * head + hidden * head
                  + groups * o_rank * (heads * head // groups) + groups * o_rank * hidden + heads)
     norms = q_rank + head + 2 * hidden

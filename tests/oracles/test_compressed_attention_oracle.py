@@ -94,7 +94,8 @@ def test_the_real_configs_count_what_transformers_builds(model_id):
 
 def test_switches_the_presets_leave_alone_are_counted_like_transformers():
     config = tiny("deepseek-v4-flash", num_hidden_layers=6, num_hash_layers=0,
-                  tie_word_embeddings=True, hc_mult=2, compress_ratios=[4, 0, 128, 4, 4, 128])
+                  tie_word_embeddings=True, hc_mult=2, n_shared_experts=2,
+                  compress_ratios=[4, 0, 128, 4, 4, 128])
     built = build(config)
     assert dscalc.run("model-size", {"config": config})["total_params"] == transformer_count(built)
     assert ours(config, 301)["total_bytes"] == measured(built, 301)
