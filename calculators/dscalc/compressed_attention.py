@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .configs import (MAX_DIM, MAX_EXPERTS, MAX_HEADS, MAX_LAYERS, SLIDING,
-                      Attention, Layout, bad_key, get_int)
+                      Attention, Layout, bad_key, get_bool, get_int)
 from .errors import ValidationError
 
 CSA = "compressed_sparse_attention"
@@ -93,7 +93,7 @@ def _schedule(config: dict, key: str, names: dict, layers: int, extra: int) -> l
                       f"{layers + extra:,} with the MTP layers.")
     kinds = []
     for item in value[:layers]:
-        if isinstance(item, bool) or item not in names:
+        if isinstance(item, bool) or not isinstance(item, (int, str)) or item not in names:
             shown = str(item)[:20]
             known = ", ".join(str(name) for name in names)
             raise bad_key(key, f"「{shown}」は使えません（使えるのは {known}）。",
@@ -284,6 +284,7 @@ def parameter_parts(config: dict, layout: Layout) -> dict[str, dict[str, int]]:
     indexer = (2 * hidden * 2 * index_dim + comp.csa_rate * 2 * index_dim
                + q_rank * comp.index_heads * index_dim + hidden * comp.index_heads)
     csa = 2 * hidden * 2 * head + comp.csa_rate * 2 * head
+    tied = get_bool(config, "tie_word_embeddings", False)
     return {
         SLIDING: common,
         HCA: {**common, "attention": attention + hca, "norm": norms + head},
@@ -291,8 +292,8 @@ def parameter_parts(config: dict, layout: Layout) -> dict[str, dict[str, int]]:
               "indexer": indexer},
         "hash": {"router": -experts},
         "ends": {"embedding": vocab * hidden, "norm": hidden,
-                 "lm_head": 0 if config.get("tie_word_embeddings") else vocab * hidden,
-                 "tied_head": vocab * hidden if config.get("tie_word_embeddings") else 0,
+                 "lm_head": 0 if tied else vocab * hidden,
+                 "tied_head": vocab * hidden if tied else 0,
                  "hyper_connections": streams * streams * hidden + streams + 1},
     }
 

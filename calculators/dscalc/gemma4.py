@@ -59,7 +59,7 @@ def _kinds(config: dict, layers: int) -> list[str]:
         if not isinstance(listed, list) or len(listed) != layers:
             raise bad_key("layer_types", "層数（num_hidden_layers）と同じ長さのリストである必要があります。",
                           "it must be a list as long as num_hidden_layers.")
-        if any(item not in LAYER_TYPES for item in listed):
+        if any(not isinstance(item, str) or item not in LAYER_TYPES for item in listed):
             raise bad_key("layer_types", "sliding_attention か full_attention だけを並べてください。",
                           "it may list only sliding_attention and full_attention.")
         kinds = [LAYER_TYPES[item] for item in listed]

@@ -134,3 +134,9 @@ def test_deepseeks_format_is_refused_for_an_entry_flashmla_does_not_describe():
         kv(config=config, compressed_storage="deepseek")
     assert caught.value.field == "compressed_storage"
     assert "FlashMLA" in caught.value.message_en and "FlashMLA" in caught.value.message_ja
+
+
+@pytest.mark.parametrize("value", [[[4]] * 43, [{"a": 1}] * 43, "4" * 43, 4])
+def test_a_schedule_of_the_wrong_type_is_refused_not_crashed_on(value):
+    error = _refused("kv-cache", dict(config_of("deepseek-v4-flash"), compress_ratios=value))
+    assert "compress_ratios" in error.message_en and "compress_ratios" in error.message_ja

@@ -118,3 +118,9 @@ def test_nemotron_junk_is_refused_naming_the_key(key, change):
     with pytest.raises(dscalc.ValidationError) as caught:
         dscalc.run("model-size", {"config": {**NEMOTRON, **change}})
     assert key in caught.value.message_en and key in caught.value.message_ja
+
+
+def test_a_layer_list_of_the_wrong_type_is_refused_not_crashed_on():
+    with pytest.raises(dscalc.ValidationError) as caught:
+        kv({**BASE, "layer_types": [["full_attention"]] * 6})
+    assert "layer_types" in caught.value.message_en
