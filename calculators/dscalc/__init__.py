@@ -14,7 +14,7 @@ language. Standard library only, so the same package runs in CPython and in the 
 from __future__ import annotations
 
 from . import data
-from .errors import ValidationError
+from .framework.errors import ValidationError
 from .registry import calculators, get, run
 
 __all__ = ["ValidationError", "calculators", "data", "get", "run"]

@@ -16,8 +16,8 @@ import stat
 import sys
 
 from . import __version__, run
-from .errors import ValidationError
-from .schema import MAX_CONFIG_CHARS
+from .framework.errors import ValidationError
+from .framework.schema import MAX_CONFIG_CHARS
 from .web import catalogue
 
 EXIT_INVALID = 2

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
-from .text import Text, localize
-from .units import FORMATS, mantissa_exponent, significant
+from .framework.text import Text, localize
+from .framework.units import FORMATS, mantissa_exponent, significant
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 

@@ -14,9 +14,9 @@ import pkgutil
 from functools import lru_cache
 
 from . import calcs
-from .errors import ValidationError
-from .schema import Calculator, validate
-from .text import clip
+from .framework.errors import ValidationError
+from .framework.schema import Calculator, validate
+from .framework.text import clip
 
 
 @lru_cache(maxsize=None)

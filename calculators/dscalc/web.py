@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 
 from . import charts
-from .errors import ValidationError
+from .framework.errors import ValidationError
 from .registry import calculators, get, solve
-from .schema import MAX_JSON_DEPTH, json_depth
-from .text import Text, language, localize
-from .units import display as display_value
+from .framework.schema import MAX_JSON_DEPTH, json_depth
+from .framework.text import Text, language, localize
+from .framework.units import display as display_value
 
 INTERNAL_ERROR = Text("計算中に予期しないエラーが起きました。入力を見直してください。",
                       "The calculation failed unexpectedly. Please check the inputs.")
@@ -155,7 +155,7 @@ def ui_strings(lang: str) -> dict[str, str]:
 
 
 def display(format_name: str, value, lang: str) -> str:
-    """One value written the way the calculators write it (``dscalc.units``), in ``lang``: for
+    """One value written the way the calculators write it (``dscalc.framework.units``), in ``lang``: for
     tables of published figures rendered from ``data/``."""
     return display_value(format_name, value, language(lang))
 

@@ -80,6 +80,28 @@ def test_a_link_to_a_calculator_starts_python_at_once(page, base_url, watch):
 
 
 @pytest.mark.allow_console_errors  # the held-back script is reported as a failed load
+@pytest.mark.parametrize("context", [PHONE], indirect=True)
+@pytest.mark.parametrize("arrival", ["focus", "link"])
+def test_python_starts_before_the_pages_script_for_a_reader_already_at_a_calculator(
+        page, base_url, context, watch, arrival):
+    # The page's script is held back: the inline starter after the form must act alone.
+    context.route("**/assets/dscalc/dscalc.js", lambda route: route.abort())
+    if arrival == "link":
+        page.goto(base_url + "en/kv-cache/#dscalc-kv-cache")
+    else:
+        page.goto(base_url + "en/kv-cache/")
+        assert not runtime_started(page)
+        page.focus('form.dscalc [name="context_length"]')
+    page.wait_for_function("() => document.documentElement.dataset.dscalcRuntime === 'started'",
+                           timeout=10_000)
+    for _ in range(BOOT_TIMEOUT_MS // 250):
+        if any(url.endswith("pyodide.asm.wasm") for url in python_requests(watch)):
+            break
+        page.wait_for_timeout(250)
+    assert any(url.endswith("pyodide.asm.wasm") for url in python_requests(watch))
+
+
+@pytest.mark.allow_console_errors  # the held-back script is reported as a failed load
 def test_an_edit_made_before_the_script_runs_is_answered_not_lost(page, base_url, context):
     context.route("**/assets/dscalc/dscalc.js", lambda route: route.abort())
     page.goto(base_url + "en/kv-cache/")

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import yaml
-from dscalc.units import display
+from dscalc.framework.units import display
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dscalc import export_rules
-from dscalc.export_rules import chip_tpp
+from dscalc.hardware import export_rules
+from dscalc.hardware.export_rules import chip_tpp
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TABLE = json.loads((DATA / "chips.json").read_text(encoding="utf-8"))

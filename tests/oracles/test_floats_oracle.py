@@ -26,8 +26,8 @@ from reference import ml_dtypes_by_format, oracle
 ml_dtypes = oracle("ml_dtypes")
 np = oracle("numpy")
 
-from dscalc import floats  # noqa: E402
-from dscalc.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0  # noqa: E402
+from dscalc.numerics import floats  # noqa: E402
+from dscalc.numerics.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0  # noqa: E402
 
 DTYPES = ml_dtypes_by_format()
 FORMATS = [E4M3, E5M2, E3M2, E2M3, E2M1, E8M0]

@@ -3,7 +3,7 @@
 Every preset whose family transformers implements is instantiated from its own config on torch's
 ``meta`` device (shapes without memory), and its parameters are counted; ``dscalc`` must give
 the same number. DeepSeek's ``e_score_correction_bias`` is a buffer in transformers, not a
-parameter, but it is stored in the checkpoint and ``dscalc`` counts it (see ``dscalc.params``):
+parameter, but it is stored in the checkpoint and ``dscalc`` counts it (see ``dscalc.model.params``):
 the comparison adds it. Small configs then flip the switches the presets leave alone (biases,
 MoE interleaving, dense layers, tied embeddings).
 

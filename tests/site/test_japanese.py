@@ -281,7 +281,7 @@ def data_strings() -> list[tuple[str, str]]:
 
 def _texts(node, where: str):
     """Every ``Text`` reachable from a calculator's declaration, as (where, Japanese)."""
-    from dscalc.text import Text
+    from dscalc.framework.text import Text
     if isinstance(node, Text):
         yield where, node.ja
     elif isinstance(node, (list, tuple)):

@@ -11,8 +11,8 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from dscalc import accumulation as acc
-from dscalc import floats
+from dscalc.numerics import accumulation as acc
+from dscalc.numerics import floats
 
 TZ, RN = acc.TOWARD_ZERO, acc.NEAREST_EVEN
 

@@ -11,8 +11,8 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from dscalc import block_scaling as bs
-from dscalc import floats
+from dscalc.numerics import scaling_schemes as bs
+from dscalc.numerics import floats
 
 FP32_SCHEMES = ["per-tensor-e4m3", "tile-1x128-e4m3", "block-128x128-e4m3"]
 

@@ -15,8 +15,8 @@ import pytest
 import dscalc
 import dscalc.calcs
 from dscalc import web
-from dscalc.schema import Calculator, Output
-from dscalc.text import Text
+from dscalc.framework.schema import Calculator, Output
+from dscalc.framework.text import Text
 
 CALCULATORS = dscalc.calculators()
 IDS = [calc.id for calc in CALCULATORS]

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from dscalc import charts
 from dscalc.charts import (BarChart, BarGroup, BarSeries, Event, EventTimeline, GanttChart,
                            LineChart, Marker, Point, Region, ScatterChart, Series, Span)
-from dscalc.text import Text
+from dscalc.framework.text import Text
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG_JA = "日本語のとても長いラベルが入っても重ならずに折り返されることを確かめるための文字列"

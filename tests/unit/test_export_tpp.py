@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import dscalc
 from dscalc import web
-from dscalc.export_rules import classify_2022, classify_2023
+from dscalc.hardware.export_rules import classify_2022, classify_2023
 
 
 def tpp(**inputs):

@@ -13,8 +13,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from dscalc import floats
-from dscalc.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0, FORMATS
+from dscalc.numerics import floats
+from dscalc.numerics.floats import E2M1, E2M3, E3M2, E4M3, E5M2, E8M0, FORMATS
 
 SIGNED = [E4M3, E5M2, E3M2, E2M3, E2M1]
 ALL = SIGNED + [E8M0]

@@ -11,8 +11,8 @@ import pytest
 import dscalc
 from dscalc import web
 from dscalc.charts import tick_text
-from dscalc.text import clip
-from dscalc.units import display, format_scientific, mantissa_exponent, scientific
+from dscalc.framework.text import clip
+from dscalc.framework.units import display, format_scientific, mantissa_exponent, scientific
 
 SMALLEST_SUBNORMAL = 5e-324
 #: More than CPython's 4,300-digit limit for ``str(int)``.

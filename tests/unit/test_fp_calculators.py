@@ -16,9 +16,10 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import dscalc
-from dscalc import accumulation as acc
-from dscalc import block_scaling as bs
-from dscalc import data, floats, web
+from dscalc.numerics import accumulation as acc
+from dscalc.numerics import scaling_schemes as bs
+from dscalc import data, web
+from dscalc.numerics import floats
 from dscalc.calcs import block_scaling as scaling_schemes
 
 FORMATS = ("e4m3", "e5m2", "e3m2", "e2m3", "e2m1", "e8m0")

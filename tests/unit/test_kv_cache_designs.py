@@ -10,7 +10,7 @@ import pytest
 
 import dscalc
 from dscalc.calcs.kv_cache import cache_for_config, kv_cache_bytes_per_token
-from dscalc.configs import read_attention, read_layout
+from dscalc.model.configs import read_attention, read_layout
 
 
 def kv(model=None, **inputs):
@@ -232,7 +232,7 @@ def test_an_unknown_hybrid_pattern_character_is_refused(pattern):
 
 
 def test_an_e_layer_keeps_no_cache():
-    # "E" (an MoE block, dscalc.latent_moe) has no attention and no state
+    # "E" (an MoE block, dscalc.model.latent_moe) has no attention and no state
     config = dict(config_of("nemotron-h-56b-base-8k"), hybrid_override_pattern="M-E*",
                   num_hidden_layers=4)
     plain = dict(config, hybrid_override_pattern="M--*")

@@ -119,7 +119,7 @@ def test_reproduces_the_published_figure(model, output, published, source):
 
 
 def test_deepseek_v3_exact_counts():
-    """Counted by hand from the config (see dscalc.params for the layout)."""
+    """Counted by hand from the config (see dscalc.model.params for the layout)."""
     result = size("deepseek-v3")
     assert result["total_params"] == 671_026_419_200
     assert result["active_params"] == 37_552_297_472

@@ -9,7 +9,7 @@ import pytest
 import dscalc
 from dscalc import web
 from dscalc.calcs import moe_routing
-from dscalc.schema import validate
+from dscalc.framework.schema import validate
 
 CALC = dscalc.get("moe-routing")
 LIST_INPUTS = ("scores_logits", "biases")

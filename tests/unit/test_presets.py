@@ -3,7 +3,7 @@
 import pytest
 
 import dscalc
-from dscalc import inputs as presets
+from dscalc.framework import inputs as presets
 
 # Every calculator that takes a pasted config.json, found from the declarations.
 CONFIG_DRIVEN = [calc.id for calc in dscalc.calculators()

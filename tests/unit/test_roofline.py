@@ -1,4 +1,4 @@
-"""Roofline of inference: the arithmetic (dscalc.roofline) and the calculator (``roofline``).
+"""Roofline of inference: the arithmetic (dscalc.hardware.roofline_model) and the calculator (``roofline``).
 
 Checked against things we did not write: the chip table's published peaks and bandwidths,
 DeepSeek's own roofline arithmetic for MLA decoding on the H800 (FlashMLA deep-dive, 2025-04-22:
@@ -18,8 +18,8 @@ from hypothesis import given, settings, strategies as st
 
 import dscalc
 from dscalc import data, web
-from dscalc.roofline import (ModelShape, Roof, crossover_batch, decode_work,
-                             expected_distinct_experts, step_time)
+from dscalc.hardware.roofline_model import (ModelShape, Roof, crossover_batch, decode_work,
+                                            expected_distinct_experts, step_time)
 
 
 def roofline(**inputs):

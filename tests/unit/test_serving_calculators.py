@@ -22,7 +22,7 @@ from hypothesis import given, settings, strategies as st
 import dscalc
 from dscalc import web
 from dscalc.calcs import jevons, serving_cost
-from dscalc.prices import fx_on, parse_day, price_on
+from dscalc.economics.prices import fx_on, parse_day, price_on
 
 # --------------------------------------------------------------------------- DeepSeek day 6
 

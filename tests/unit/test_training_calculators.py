@@ -12,7 +12,8 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 import dscalc
-from dscalc import schedules, web
+from dscalc.parallelism import schedules
+from dscalc import web
 from dscalc.calcs import cluster_reliability, mtp_speedup
 
 # DeepSeek-V3 technical report (arXiv:2412.19437), Table 1 and Sec. 1.

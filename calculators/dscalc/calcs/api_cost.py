@@ -7,7 +7,7 @@ share ``s`` of the traffic in DeepSeek's off-peak window, with list prices per 1
     cost per day = N × (i h p_hit + i (1 − h) p_miss + o p_out) / 10^6
 
 in the list's currency. Prices come from ``data/prices.json``: the record in effect on the date
-(``dscalc.prices``); a date or model without a sourced price is refused. A list without a
+(``dscalc.economics.prices``); a date or model without a sourced price is refused. A list without a
 cache-hit price bills every input token at the ordinary price. Conversions use the exchange
 rate recorded for the date (the month's average where there is one), or a rate typed in.
 
@@ -26,12 +26,12 @@ from __future__ import annotations
 from datetime import date
 
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
-from ..errors import ValidationError
-from ..prices import (BASE_CONDITIONS, CURRENCIES, blended, fx_on, parse_day, price_on, priced_series,
-                      records, series_names)
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_number
+from ..framework.errors import ValidationError
+from ..economics.prices import (BASE_CONDITIONS, CURRENCIES, blended, fx_on, parse_day, price_on,
+                                priced_series, records, series_names)
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number
 
 TOKENS_PER_PRICE_UNIT = 1_000_000
 DEFAULT_DATE = "2025-03-01"

@@ -1,6 +1,6 @@
 """Quantise one tensor under every block-scaling scheme and show what each one loses.
 
-The arithmetic is ``dscalc.block_scaling`` (see its docstring for each scheme's exact rule and
+The arithmetic is ``dscalc.numerics.scaling_schemes`` (see its docstring for each scheme's exact rule and
 source): one FP32 scale per tensor (``amax / 448``), DeepSeek-V3's 1 × 128 tiles and 128 × 128
 blocks, the OCP MX formats (blocks of 32 with an E8M0 scale ``2^(⌊log2 amax⌋ − emax)``) and
 NVIDIA's NVFP4 (blocks of 16, E4M3 block scale and FP32 tensor scale). ``scale_format: ue8m0``
@@ -31,12 +31,12 @@ largest input (16,384 values) in about 55 ms (190 ms in Pyodide).
 
 from __future__ import annotations
 
-from .. import block_scaling as bs
+from ..numerics import scaling_schemes as bs
 from ..charts import BarChart, BarSeries
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 from .fp_format import latex_value  # one number style for the FP calculators
 
 SCHEME_LABELS = {

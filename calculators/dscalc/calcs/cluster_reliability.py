@@ -31,10 +31,10 @@ from __future__ import annotations
 import math
 
 from ..charts import LineChart, Marker, Series
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Field, Output
-from ..text import Text
-from ..units import format_duration, latex_int, latex_number, significant
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Field, Output
+from ..framework.text import Text
+from ..framework.units import format_duration, latex_int, latex_number, significant
 
 SECONDS_PER_HOUR = 3600.0
 HOURS_PER_DAY = 24.0

@@ -5,7 +5,7 @@ operations, as the rule's ``2 × MacTOPS`` does), ``performance density = TPP / 
 and the class under the October 2023 rule (88 FR 73458) with the paragraph that decided it;
 for comparison, the October 2022 test (TPP *and* 600 GB/s of chip-to-chip I/O) and the January
 2026 case-by-case band for China (TPP below 21,000 and DRAM bandwidth below 6,500 GB/s). The
-thresholds live in ``dscalc.export_rules``; presets come from ``data/chips.json`` at the
+thresholds live in ``dscalc.hardware.export_rules``; presets come from ``data/chips.json`` at the
 precision giving the largest TPP (A100: 312 dense BF16 TFLOPS × 16 = 4,992; H100: 1,979 dense
 FP8 TFLOPS × 8 = 15,832).
 
@@ -17,14 +17,14 @@ licence exceptions) that a classification for a real export must read in full.
 from __future__ import annotations
 
 from .. import data
-from ..errors import ValidationError
-from ..export_rules import (DENSITY_A2, DENSITY_B1_LOW, DENSITY_B2_LOW, TPP_A1, TPP_A2,
-                            TPP_B1_LOW, chip_tpp, classify_2022, classify_2023,
-                            density_band_edges, in_2026_case_by_case_band, performance_density,
-                            tpp)
-from ..schema import Calculator, Choice, Field, Output
-from ..text import Text
-from ..units import latex_number
+from ..framework.errors import ValidationError
+from ..hardware.export_rules import (DENSITY_A2, DENSITY_B1_LOW, DENSITY_B2_LOW, TPP_A1, TPP_A2,
+                                     TPP_B1_LOW, chip_tpp, classify_2022, classify_2023,
+                                     density_band_edges, in_2026_case_by_case_band,
+                                     performance_density, tpp)
+from ..framework.schema import Calculator, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number
 
 CUSTOM = "custom"
 

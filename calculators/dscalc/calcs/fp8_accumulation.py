@@ -1,6 +1,6 @@
 """Limited accumulation precision in an FP8 dot product, and promotion to FP32 every N_C terms.
 
-The simulation is ``dscalc.accumulation`` (read its docstring for the model and what it pins):
+The simulation is ``dscalc.numerics.accumulation`` (read its docstring for the model and what it pins):
 two seeded random vectors of length K are rounded to FP8 E4M3 (one FP32 scale each), their K
 products are summed exactly as the reference, and twice in limited precision:
 
@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import math
 
-from .. import accumulation as acc
-from ..block_scaling import DISTRIBUTIONS
+from ..numerics import accumulation as acc
+from ..numerics.scaling_schemes import DISTRIBUTIONS
 from ..charts import LineChart, Marker, Point, Series
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 from .fp_format import latex_value
 
 #: Most products simulated in one evaluation (K × trials): about 30 ms in CPython and 180 ms in

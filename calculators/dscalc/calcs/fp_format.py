@@ -1,6 +1,6 @@
 """One value in one low-precision element format: the code, its bit fields and what is lost.
 
-The codec is ``dscalc.floats`` (exact round to nearest, ties to even, subnormals included;
+The codec is ``dscalc.numerics.floats`` (exact round to nearest, ties to even, subnormals included;
 checked code by code and on 100,000+ values per format against ``ml_dtypes``). For a value
 ``x`` and a format (FP8 E4M3/E5M2, FP6 E3M2/E2M3, FP4 E2M1, the E8M0 scale format) this
 calculator returns:
@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import math
 
-from .. import floats
+from ..numerics import floats
 from ..charts import GanttChart, LineChart, Marker, Point, Series, Span
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 
 #: Largest magnitude a reader may type: beyond every format's range, far inside float64's.
 VALUE_LIMIT = 1e40

@@ -26,9 +26,9 @@ from __future__ import annotations
 import math
 
 from ..charts import LineChart, Marker, Region, Series
-from ..schema import Calculator, ChartSlot, Field, Output
-from ..text import Text
-from ..units import latex_number
+from ..framework.schema import Calculator, ChartSlot, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number
 
 #: Elasticities plotted: 0 to 3 in steps of 0.1 (wider when the input is larger).
 CHART_STEP = 0.1

@@ -1,6 +1,6 @@
 """KV cache of a decoder, layer by layer, as the reference implementation stores it.
 
-Every layer keeps one of four things (``dscalc.configs.read_layout`` reads which from the config):
+Every layer keeps one of four things (``dscalc.model.configs.read_layout`` reads which from the config):
 
 - **a growing cache** (full attention): ``E = 2 n_kv d_h b`` bytes per token (MHA/GQA/MQA) or
   ``E = (d_c + d_h^R) b`` (MLA), for every one of the ``T`` tokens;
@@ -41,15 +41,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .. import compressed_attention, data, gemma4, inputs
+from .. import data
+from ..framework import inputs
+from ..model import compressed_attention, gemma4
 from ..charts import LineChart, Marker, Series
-from ..configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
-                       SOFTMAX_KINDS, Attention, Indexer, Layout, get_int, language_model_config,
-                       read_layout)
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import format_bytes, latex_int
+from ..model.configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
+                             SOFTMAX_KINDS, Attention, Indexer, Layout, get_int,
+                             language_model_config, read_layout)
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import format_bytes, latex_int
 
 #: Inputs that override single config.json keys (same names as in config.json).
 OVERRIDE_FIELDS = ("num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
@@ -143,7 +145,7 @@ def window_tokens(layout: Layout, kind: str, context_length: int) -> int:
 
 def _compressed_cache_size(layout: Layout, context_length: int, bytes_per_element: int,
                            batch_size: int, storage: str) -> CacheSize:
-    """DeepSeek-V4 (``dscalc.compressed_attention``): the compressed entries grow; windows,
+    """DeepSeek-V4 (``dscalc.model.compressed_attention``): the compressed entries grow; windows,
     compressor buffers and overlap state are bounded. Growth per token is averaged over the
     compression rates (exact when ``T`` is a multiple of them)."""
     size = compressed_attention.cache(layout, context_length, bytes_per_element, storage)

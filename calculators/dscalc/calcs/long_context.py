@@ -15,7 +15,7 @@ Two storage conventions:
     FlashMLA's FP8 layout (``d_c`` FP8 values, one FP32 scale per 128, the RoPE key in BF16:
     656 bytes) with indexer keys in FP8 plus a scale per 128 (``inference/model.py``); V4's
     entries in FlashMLA's ``MODEL1`` layout (584 bytes) with FP4 indexer keys
-    (``dscalc.compressed_attention``). Other models stay BF16 (and are named in a note).
+    (``dscalc.model.compressed_attention``). Other models stay BF16 (and are named in a note).
 
 Two FLOP conventions:
 
@@ -31,14 +31,16 @@ Two FLOP conventions:
 
 from __future__ import annotations
 
-from .. import compressed_attention, data, inputs
+from .. import data
 from ..charts import LineChart, Marker, Series
-from ..configs import INDEXED, language_model_config, model_type, read_layout
-from ..errors import ValidationError
-from ..params import model_size
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import format_bytes
+from ..framework import inputs
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import format_bytes
+from ..model import compressed_attention
+from ..model.configs import INDEXED, language_model_config, model_type, read_layout
+from ..model.params import model_size
 from .kv_cache import CACHE_DTYPE, CHART_TICKS, cache_size
 
 BF16 = "bf16"

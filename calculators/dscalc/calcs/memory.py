@@ -1,7 +1,7 @@
 """Accelerator memory for inference: weights plus KV cache, and how many chips that fills.
 
 - Weights: ``M_w = N × b_w`` bytes, where ``N`` is the model's total parameter count (from
-  ``dscalc.params``: MTP modules are not included) or the ``params`` input when given, and
+  ``dscalc.model.params``: MTP modules are not included) or the ``params`` input when given, and
   ``b_w`` is 4 (FP32), 2 (BF16/FP16), 1 (FP8/INT8) or 0.5 (FP4/INT4) bytes; rounded up to a whole
   byte.
 - KV cache: ``M_KV = (M_token × T + M_bounded) × B`` from the ``kv-cache`` calculator (same code
@@ -19,13 +19,14 @@ Example: GPT-3 175B in FP32 is 4 × 174.6B = 698 GB (the paper's round "175B" gi
 
 from __future__ import annotations
 
-from .. import data, inputs
-from ..configs import read_layout
-from ..errors import ValidationError
-from ..params import model_size
-from ..schema import Calculator, Output
-from ..text import Text
-from ..units import latex_int
+from .. import data
+from ..framework import inputs
+from ..model.configs import read_layout
+from ..framework.errors import ValidationError
+from ..model.params import model_size
+from ..framework.schema import Calculator, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 from .kv_cache import cache_size
 
 PARAMS = inputs.PARAMS

@@ -1,6 +1,6 @@
 """Parameter count, active parameters and FLOPs per token, from a ``config.json``.
 
-The counting itself lives in ``dscalc.params`` (which also states both per-token conventions).
+The counting itself lives in ``dscalc.model.params`` (which also states both per-token conventions).
 FLOPs per token: ``forward_flops_per_token = 2 × matmul_params_per_token`` (one multiply and one
 add per weight a token is multiplied by); ``attention_flops_per_token`` is the part that grows
 with the context and has no weights: a new token attending to ``T`` cached tokens computes, in
@@ -17,7 +17,7 @@ attention; ``recurrent_flops_per_token`` counts their state read-out and update,
 Which configs are understood: ``model_type`` llama, mistral, qwen2, qwen3, qwen2_moe, qwen3_moe,
 mixtral, phimoe, deepseek_v2, deepseek_v3, deepseek_v32 (DSA), gpt_oss, llama4 (its
 ``text_config``; the vision encoder separately), qwen3_next, qwen3_5_moe (its ``text_config``),
-nemotron_h, deepseek_v4 (``dscalc.compressed_attention``: CSA/HCA, mHC, grouped output
+nemotron_h, deepseek_v4 (``dscalc.model.compressed_attention``: CSA/HCA, mHC, grouped output
 projection, hash-routed MoE) and gpt3 (the GPT-3 paper's Table 2.1 written as a config). Any other ``model_type`` (which must then state ``tie_word_embeddings``) is read by its
 keys as a Llama-style decoder, unless a key marks an architecture the reader cannot count; then
 the config is refused with a message naming that key rather than counted wrongly.
@@ -25,11 +25,11 @@ the config is refused with a message naming that key rather than counted wrongly
 
 from __future__ import annotations
 
-from .. import inputs
-from ..params import model_size
-from ..schema import Calculator, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework import inputs
+from ..model.params import model_size
+from ..framework.schema import Calculator, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 
 
 def compute(values: dict) -> dict:

@@ -1,5 +1,5 @@
 """MoE routing of one token, step by step, the DeepSeek-V3 way (the algorithm is in
-``dscalc.routing``). The reader picks a toy expert set or DeepSeek-V3's sizes (read from its
+``dscalc.model.routing``). The reader picks a toy expert set or DeepSeek-V3's sizes (read from its
 config.json in ``data/``), a seed or their own logits and load-balancing biases, and sees every
 intermediate number: affinities, biased scores, group scores, kept groups, chosen experts and
 their gate weights.
@@ -11,10 +11,10 @@ import math
 
 from .. import data
 from ..charts import BarChart, BarGroup, BarSeries
-from ..errors import ValidationError
-from ..routing import Routing, pseudo_random_logits, route
-from ..schema import Calculator, Choice, ChartSlot, Field, Output
-from ..text import Text
+from ..framework.errors import ValidationError
+from ..model.routing import Routing, pseudo_random_logits, route
+from ..framework.schema import Calculator, Choice, ChartSlot, Field, Output
+from ..framework.text import Text
 
 TOY = "toy"
 DEEPSEEK_V3 = "deepseek-v3"

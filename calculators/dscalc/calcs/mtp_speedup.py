@@ -24,9 +24,9 @@ compute-bound), and the sampling rule used to accept drafts.
 from __future__ import annotations
 
 from ..charts import LineChart, Marker, Series
-from ..schema import Calculator, ChartSlot, Field, Output
-from ..text import Text
-from ..units import latex_number, significant
+from ..framework.schema import Calculator, ChartSlot, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number, significant
 
 MAX_DEPTH = 8
 #: Acceptance rates drawn on the chart.

@@ -9,7 +9,7 @@ mutually overlapped pair; empty means ``f + b``, no gain from the overlap).
   1F1B ``(PP - 1)(F + B)``, ZB1P ``(PP - 1)(F + B - 2W)``, DualPipe ``(PP/2 - 1)(F&B + B - 3W)``.
 - Parameters per device (in stages' worth) ``1×, 1×, 2×`` and activations per device (in
   micro-batches' worth of one stage) ``PP, PP, PP + 1``.
-- The schedules themselves, from ``dscalc.schedules``: each device's order of chunks (DualPipe's
+- The schedules themselves, from ``dscalc.parallelism.schedules``: each device's order of chunks (DualPipe's
   transcribed from DeepSeek's code) timed with the same chunk times, for ``micro_batches``
   micro-batches. The simulated idle time of the most idle device is reported next to each
   formula. They agree exactly for 1F1B; for ZB1P when ``W ≤ F`` and ``W ≤ B − W``; for DualPipe
@@ -22,12 +22,12 @@ main purpose, hiding the all-to-all of expert parallelism behind computation, is
 
 from __future__ import annotations
 
-from .. import schedules
+from ..parallelism import schedules
 from ..charts import BarChart, BarSeries, GanttChart, Span
-from ..errors import ValidationError
-from ..schema import Calculator, ChartSlot, Field, Output
-from ..text import Text
-from ..units import latex_number, significant
+from ..framework.errors import ValidationError
+from ..framework.schema import Calculator, ChartSlot, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number, significant
 
 MAX_PP = 16
 MAX_MICRO_BATCHES = 32

@@ -3,9 +3,9 @@
 For a model (a preset or a pasted ``config.json``, read by the shared readers), a weight format,
 one accelerator from ``data/chips.json`` (and a set of others to compare), a batch per chip, a
 context length and an expert-parallel degree, it bounds prefill and decode by the slower of
-compute and memory (``dscalc.roofline``):
+compute and memory (``dscalc.hardware.roofline_model``):
 
-- weights: ``dscalc.params.model_size`` (the weights a token is multiplied by; the input
+- weights: ``dscalc.model.params.model_size`` (the weights a token is multiplied by; the input
   embedding is a look-up and is not read as a matrix), stored in the chosen format;
 - KV cache: ``dscalc.calcs.kv_cache.cache_for_config`` at the chosen context (what a decode step
   reads and what the cache stores, windows, states and sparse attention included);
@@ -14,7 +14,7 @@ compute and memory (``dscalc.roofline``):
 - FLOPs: ``2 ×`` the weights per token, plus attention over the context (MLA decode in the
   absorbed form DeepSeek runs, ``2 L n_h (2 d_c + d_h^R)`` per cached token; otherwise
   ``2 L n_h (d_qk + d_v)``), timed at the chip's 16-bit peak;
-- the crossover batch where decode turns compute-bound (``dscalc.roofline.crossover_batch``).
+- the crossover batch where decode turns compute-bound (``dscalc.hardware.roofline_model.crossover_batch``).
 
 Peak figures are the vendors' dense ones (no sparsity). A chip whose table entry has no figure
 for what is needed (``null``: not published) is skipped and named in the answer.
@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from .. import data, inputs
+from .. import data
+from ..framework import inputs
 from ..charts import BarChart, BarSeries, LineChart, Point, Series
-from ..configs import language_model_config, read_attention, read_moe
-from ..errors import ValidationError
-from ..params import model_size
-from ..roofline import (ATTENTION_CHAIN, COMPUTE_CHAIN, PRECISION_FIELDS, ModelShape, Roof,
-                        compute_peak,
-                        crossover_batch, decode_work, prefill_work, times)
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_int, latex_number, significant
+from ..model.configs import language_model_config, read_attention, read_moe
+from ..framework.errors import ValidationError
+from ..model.params import model_size
+from ..hardware.roofline_model import (ATTENTION_CHAIN, COMPUTE_CHAIN, PRECISION_FIELDS, ModelShape,
+                                       Roof, compute_peak, crossover_batch, decode_work,
+                                       prefill_work, times)
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_int, latex_number, significant
 from .kv_cache import cache_for_config
 
 #: Chips compared with the chosen one (at most seven, so the chart's eight line styles suffice).

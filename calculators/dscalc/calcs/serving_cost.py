@@ -39,11 +39,11 @@ from __future__ import annotations
 import math
 
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
-from ..errors import ValidationError
-from ..prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_number
+from ..framework.errors import ValidationError
+from ..economics.prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_number
 
 SECONDS_PER_HOUR = 3_600
 SECONDS_PER_DAY = 86_400

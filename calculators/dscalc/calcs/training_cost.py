@@ -5,7 +5,7 @@ GPU-hours to the MFU they imply.
 - Training FLOPs: ``C = 6 N D`` for ``N`` active parameters and ``D`` tokens (2 per weight and
   token forward, 4 backward), plus, when given, the attention term ``3 a D``: ``a`` is the
   forward attention FLOPs of one token, typed, or worked out for a chosen model as the average
-  over a causal sequence of length ``S``, ``2 L n_h (d_qk + d_v) × S/2`` (``dscalc.params``; MLA
+  over a causal sequence of length ``S``, ``2 L n_h (d_qk + d_v) × S/2`` (``dscalc.model.params``; MLA
   counted in its non-absorbed training form).
 - From MFU: ``H = C / (P × MFU × 3600)`` GPU-hours on GPUs of peak ``P`` FLOP/s (the chip's
   BF16 or FP8 dense peak from ``data/chips.json``, or a typed ``peak_tflops``).
@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import math
 
-from .. import data, inputs
+from .. import data
+from ..framework import inputs
 from ..charts import BarChart, BarSeries, LineChart, Point, Series
-from ..errors import ValidationError
-from ..params import model_size
-from ..schema import Calculator, ChartSlot, Choice, Field, Output
-from ..text import Text
-from ..units import latex_int, latex_number, mantissa_exponent, significant
+from ..framework.errors import ValidationError
+from ..model.params import model_size
+from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
+from ..framework.text import Text
+from ..framework.units import latex_int, latex_number, mantissa_exponent, significant
 
 NONE = "none"
 PRECISIONS = {"bf16": "bf16_dense_flops", "fp8": "fp8_dense_flops"}

@@ -1,7 +1,7 @@
 """Memory of the training state (weights, gradients, master weights, optimizer states) under three
 mixed-precision recipes, and a chip's dense peak throughput per format.
 
-Parameters come from the model's ``config.json`` (``dscalc.params``). Parameters the DeepSeek-V3
+Parameters come from the model's ``config.json`` (``dscalc.model.params``). Parameters the DeepSeek-V3
 report keeps in their original precision — "the embedding module, the output head, MoE gating
 modules, normalization operators" (Sec. 3.3.1; attention operators hold no weights) — are counted
 apart as *high-precision* parameters (embedding, output head, router, norms in
@@ -43,13 +43,14 @@ a format the vendor does not publish for that chip is ``None`` and said so.
 
 from __future__ import annotations
 
-from .. import data, inputs
+from .. import data
+from ..framework import inputs
 from ..charts import BarChart, BarSeries
-from ..errors import ValidationError
-from ..params import model_size
-from ..schema import Calculator, ChartSlot, Output
-from ..text import Text
-from ..units import latex_int
+from ..framework.errors import ValidationError
+from ..model.params import model_size
+from ..framework.schema import Calculator, ChartSlot, Output
+from ..framework.text import Text
+from ..framework.units import latex_int
 
 PARAMS = inputs.PARAMS
 RECIPES = ("bf16", "fp8", "fp4")

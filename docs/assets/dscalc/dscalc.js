@@ -17,7 +17,6 @@
 (() => {
   "use strict";
 
-  const SCRIPT_URL = document.currentScript ? document.currentScript.src : location.href;
   const BOOT_TIMEOUT_MS = 60000;   // give up on a runtime that has not booted by then
   const SLOW_AFTER_MS = 8000;      // say "still loading" after this long
   const CALL_TIMEOUT_MS = 15000;   // one calculation; the largest allowed inputs take < 1 s
@@ -30,13 +29,13 @@
 
   function startRuntime(form) {
     if (runtime) return runtime;
-    // early.js may have started the worker already, for a form on screen at first paint: adopt it.
-    const early = window.__dscalcEarly || null;
+    // early.js (inlined after every form) owns the start, and may have started already: adopt it.
+    const early = window.__dscalcEarly || window.__dscalcStarter.start(form);
     window.__dscalcEarly = null;
-    const worker = early ? early.worker : new Worker(new URL("worker.js", SCRIPT_URL), { type: "module" });
+    const worker = early.worker;
     const pending = new Map();
     runtime = { worker, pending, nextId: 1, failure: null, dead: false, slow: false,
-                startedAt: early ? early.startedAt : performance.now() };
+                startedAt: early.startedAt };
     const live = runtime;
     live.ready = new Promise((resolve, reject) => {
       const slowTimer = setTimeout(() => {
@@ -71,26 +70,12 @@
       };
       worker.onmessage = onMessage;
       worker.onerror = onError;
-      if (early) {
-        for (const event of early.messages) onMessage(event);
-        for (const event of early.errors) onError(event);
-      }
+      for (const event of early.messages) onMessage(event);
+      for (const event of early.errors) onError(event);
     });
     live.ready.catch((error) => {
       live.failure = error.message;
     });
-    if (!early) {
-      worker.postMessage({
-        type: "init",
-        pyodideBase: new URL(form.dataset.pyodide, location.href).href,
-        wheelUrl: new URL(form.dataset.wheel, location.href).href,
-        packageName: form.dataset.package || null,
-        // The page's own calculator is imported during the boot, so the first answer is quick.
-        warm: form.dataset.calc,
-        lang: form.dataset.lang,
-      });
-    }
-    document.documentElement.dataset.dscalcRuntime = "started";
     return live;
   }
 
@@ -423,23 +408,8 @@
   let watchScroll = null;
 
   function formTargetedBy(hash) {
-    if (!hash || hash.length < 2) return null;
-    let target = null;
-    try {
-      target = document.getElementById(decodeURIComponent(hash.slice(1)));
-    } catch (_) {
-      return null;
-    }
-    if (!target) return null;
-    const inside = target.closest("form.dscalc");
-    if (inside) return inside;
-    // A heading that introduces a calculator: the form follows it before the next heading.
-    for (let node = target.nextElementSibling; node && !/^H[1-3]$/.test(node.tagName); node = node.nextElementSibling) {
-      if (node.matches("form.dscalc")) return node;
-      const nested = node.querySelector && node.querySelector("form.dscalc");
-      if (nested) return nested;
-    }
-    return null;
+    const starter = window.__dscalcStarter;  // defined by early.js, inlined after every form
+    return starter ? starter.formTargetedBy(hash) : null;
   }
 
   function stopWatching() {

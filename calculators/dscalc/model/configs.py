@@ -26,7 +26,7 @@ but DeepSeek-V3.2, whose cache follows DeepSeek's own ``inference/model.py``):
   every attention layer keeps the MLA latent plus one indexer key per token.
 
 DeepSeek-V4 (``model_type`` ``deepseek_v4`` or a ``compress_ratios`` list) is read by
-``dscalc.compressed_attention``. Structures whose primary description could not be read
+``dscalc.model.compressed_attention``. Structures whose primary description could not be read
 (Jamba-style periods, Gemma's coded patterns…) are refused with a message naming the keys.
 """
 
@@ -36,8 +36,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from .errors import ValidationError
-from .text import clip
+from ..framework.errors import ValidationError
+from ..framework.text import clip
 
 #: Input name used in error messages when a config is at fault.
 CONFIG_FIELD = "config"
@@ -320,8 +320,8 @@ QWEN_WINDOW_TYPES = ("qwen2", "qwen2_moe", "qwen3", "qwen3_moe")
 LLAMA4_TYPES = ("llama4", "llama4_text")
 GDN_TYPES = ("qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text")
 NEMOTRON_H_TYPES = ("nemotron_h",)
-COMPRESSED_TYPES = ("deepseek_v4",)   # read by dscalc.compressed_attention
-GEMMA4_TYPES = ("gemma4_text",)       # read by dscalc.gemma4
+COMPRESSED_TYPES = ("deepseek_v4",)   # read by dscalc.model.compressed_attention
+GEMMA4_TYPES = ("gemma4_text",)       # read by dscalc.model.gemma4
 
 #: Bytes per element of the data types a config names (``torch_dtype``, ``dtype``, state types).
 DTYPE_BYTES = {"bfloat16": 2, "float16": 2, "float32": 4, "bf16": 2, "fp16": 2, "fp32": 4,
@@ -508,7 +508,7 @@ def _layer_type_list(merged: dict, num_layers: int) -> list[str] | None:
 
 def _pattern_kinds(merged: dict, num_layers: int) -> list[str]:
     """Nemotron-H's ``hybrid_override_pattern``: one character per layer (``E`` is a latent
-    MoE block, read by ``dscalc.latent_moe``); or its ``layers_block_type`` list."""
+    MoE block, read by ``dscalc.model.latent_moe``); or its ``layers_block_type`` list."""
     listed = merged.get("layers_block_type")
     if listed is not None and merged.get("hybrid_override_pattern") is None:
         return _layer_type_list({"layer_types": listed}, num_layers)

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from .configs import (MAX_DIM, MAX_EXPERTS, MAX_HEADS, MAX_LAYERS, SLIDING,
                       Attention, Layout, bad_key, get_bool, get_int)
-from .errors import ValidationError
+from ..framework.errors import ValidationError
 
 CSA = "compressed_sparse_attention"
 HCA = "heavily_compressed_attention"

@@ -61,13 +61,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
+from ..framework.errors import ValidationError
 from . import compressed_attention, gemma4, latent_moe
 from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_BLOCK, MOE_STYLE_NAMES,
                       NO_CACHE, SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe,
                       bad_key, check_supported, get_bool, get_int, language_model_config,
                       missing_key, model_type, read_attention, read_layout, read_moe,
                       tie_word_embeddings, traits)
-from .errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,7 @@ def model_size(config: dict) -> ModelSize:
 
 
 def _compressed_size(config: dict, layout: Layout) -> ModelSize:
-    """DeepSeek-V4 as transformers 5.24 builds it (``dscalc.compressed_attention``): every layer
+    """DeepSeek-V4 as transformers 5.24 builds it (``dscalc.model.compressed_attention``): every layer
     MoE, the first hash-routed ones without a router bias, the mHC modules in
     ``hyper_connections``. Its MTP layer is not built by transformers and is not counted."""
     parts = compressed_attention.parameter_parts(config, layout)
@@ -396,7 +396,7 @@ def _compressed_size(config: dict, layout: Layout) -> ModelSize:
 
 
 def _gemma4_size(whole: dict, config: dict, layout: Layout) -> ModelSize:
-    """Gemma 4's text decoder as transformers 5.24 builds it (``dscalc.gemma4``); the vision and
+    """Gemma 4's text decoder as transformers 5.24 builds it (``dscalc.model.gemma4``); the vision and
     audio towers of a multimodal config are not counted."""
     counts = ParamCounts(**gemma4.parameter_counts(config, layout))
     moe = get_bool(config, "enable_moe_block", False)

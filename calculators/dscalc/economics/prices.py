@@ -26,8 +26,8 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from . import data
-from .errors import ValidationError
+from .. import data
+from ..framework.errors import ValidationError
 
 BASE_CONDITIONS = ("standard", "promotional")
 OFF_PEAK = "off-peak"

@@ -52,7 +52,7 @@ import operator
 from dataclasses import dataclass
 
 from . import floats
-from .block_scaling import DISTRIBUTIONS, synthetic_matrix
+from .scaling_schemes import DISTRIBUTIONS, synthetic_matrix
 from .floats import E4M3
 
 TOWARD_ZERO = "toward-zero"

@@ -9,7 +9,7 @@ then asks for the values it needs).
 
 from __future__ import annotations
 
-from . import data
+from .. import data
 from .schema import Choice, Field
 from .text import Text, clip
 

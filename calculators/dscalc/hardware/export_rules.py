@@ -132,7 +132,7 @@ def chip_tpp(chip: dict) -> tuple[str, float, int, float] | None:
     10^12 operations per second. Rates within 0.1% of each other count as a tie, won by the
     earlier precision in ``TPP_PRECISIONS`` (vendors round: DeepSeek's "990 TFLOPS" BF16 for
     the H800 is NVIDIA's 989.5, and should not make BF16 beat FP8's 1,979 × 8)."""
-    from .roofline import PRECISION_FIELDS  # one table of precision fields
+    from .roofline_model import PRECISION_FIELDS  # one table of precision fields
 
     best = None
     for precision in TPP_PRECISIONS:

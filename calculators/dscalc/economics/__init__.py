@@ -1,0 +1,1 @@
+"""Prices over time: API list prices, exchange rates, and what serving costs."""

@@ -1,0 +1,1 @@
+"""What every calculator is made of: declarations, validation, words and number formats."""

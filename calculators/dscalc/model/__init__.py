@@ -1,0 +1,1 @@
+"""Transformer models as their configs describe them: attention and layer layouts, parameter counts, routing."""

@@ -1,0 +1,1 @@
+"""How training work is spread over devices: pipeline schedules."""
