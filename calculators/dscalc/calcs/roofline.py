@@ -76,7 +76,12 @@ def model_shape(config: dict, kv_dtype: str, context_length: int) -> tuple[Model
     else:
         expert, experts, top_k, moe_layers = 0, 0, 0, 0
     prefill_attention = size.attention_flops_per_token(1)
-    if attention.mla is not None:
+    if size.layout is not None and size.layout.compressed is not None:
+        # DeepSeek-V4's attention is not linear in T (windows, top-k, rates): its FLOPs at this
+        # context, spread over the cached tokens, so that ``T ×`` gives them back exactly.
+        prefill_attention = size.attention_flops_per_token(context_length) / context_length
+        decode_attention = prefill_attention
+    elif attention.mla is not None:
         mla = attention.mla
         decode_attention = (2 * attention.num_layers * attention.num_heads
                             * (2 * mla.kv_lora_rank + mla.rope_dim))

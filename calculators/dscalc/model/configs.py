@@ -25,8 +25,9 @@ but DeepSeek-V3.2, whose cache follows DeepSeek's own ``inference/model.py``):
 - DeepSeek Sparse Attention (``index_n_heads``, ``index_head_dim``, ``index_topk`` with MLA):
   every attention layer keeps the MLA latent plus one indexer key per token.
 
-Structures whose primary description could not be read (DeepSeek-V4's ``compress_ratios``,
-Jamba-style periods, Gemma's coded patterns…) are refused with a message naming the keys.
+DeepSeek-V4 (``model_type`` ``deepseek_v4`` or a ``compress_ratios`` list) is read by
+``dscalc.model.compressed_attention``. Structures whose primary description could not be read
+(Jamba-style periods, Gemma's coded patterns…) are refused with a message naming the keys.
 """
 
 from __future__ import annotations
@@ -207,13 +208,15 @@ class Attention:
     mla: Mla | None = None
     growing_layers: int | None = None
     indexer: Indexer | None = None
+    shared_kv: bool = False   # one vector is both key and value (DeepSeek-V4)
 
     @property
     def cached_elements_per_token_per_layer(self) -> int:
-        """``2 n_kv d_h`` for MHA/GQA/MQA (a key and a value per KV head); ``d_c + d_h^R`` for MLA."""
+        """``2 n_kv d_h`` for MHA/GQA/MQA (a key and a value per KV head; ``n_kv d_h`` when
+        they are one vector); ``d_c + d_h^R`` for MLA."""
         if self.mla is not None:
             return self.mla.kv_lora_rank + self.mla.rope_dim
-        return 2 * self.num_kv_heads * self.head_dim
+        return (1 if self.shared_kv else 2) * self.num_kv_heads * self.head_dim
 
     @property
     def layers_growing(self) -> int:
@@ -288,35 +291,37 @@ CHUNKED = "chunked_attention"
 INDEXED = "indexed_attention"   # full attention plus DSA's indexer key
 LINEAR = "linear_attention"     # Gated DeltaNet (Qwen3-Next, Qwen3.5)
 MAMBA = "mamba2"                # Mamba-2 mixer (Nemotron-H)
-NO_CACHE = "mlp"                # MLP-only or MoE-only layer: no cache
+NO_CACHE = "mlp"                # MLP-only layer: no cache
+MOE_BLOCK = "moe"               # MoE-only layer (Nemotron-H's "E"): no cache
 SOFTMAX_KINDS = (FULL, SLIDING, CHUNKED, INDEXED)
-LAYER_KINDS = (FULL, SLIDING, CHUNKED, INDEXED, LINEAR, MAMBA, NO_CACHE)
+LAYER_KINDS = (FULL, SLIDING, CHUNKED, INDEXED, LINEAR, MAMBA, NO_CACHE, MOE_BLOCK)
 
 #: ``layer_types`` values and what each one keeps (transformers 5.24,
 #: ``cache_utils.DYNAMIC_LAYER_TYPE_MAPPING``).
 LAYER_TYPE_NAMES = {"full_attention": FULL, "sliding_attention": SLIDING,
                     "chunked_attention": CHUNKED, "indexed_attention": INDEXED,
-                    "linear_attention": LINEAR, "mlp": NO_CACHE, "moe": NO_CACHE}
+                    "linear_attention": LINEAR, "mlp": NO_CACHE, "moe": MOE_BLOCK}
 
 #: Keys of attention designs whose primary description (paper or reference code) we could not
 #: read, or whose layer pattern lives in code rather than in the config: refused, never guessed.
 UNMODELLED_KEYS = {
-    "compress_ratios": "DeepSeek-V4 CSA/HCA", "compress_rope_theta": "DeepSeek-V4 CSA/HCA",
-    "hc_mult": "DeepSeek-V4 hyper-connections", "hc_sinkhorn_iters": "DeepSeek-V4 hyper-connections",
-    "o_groups": "DeepSeek-V4 grouped output", "o_lora_rank": "DeepSeek-V4 grouped output",
-    "num_hash_layers": "DeepSeek-V4 hash routing",
     "attn_layer_period": "Jamba-style layer period", "attn_layer_offset": "Jamba-style layer period",
     "sliding_window_pattern": "coded sliding-window pattern", "attn_type_list": "MiniMax-style layer list",
     "num_kv_shared_layers": "shared KV layers", "kv_sharing_modes": "shared KV layers",
     "mamba_d_state": "Jamba/Falcon-H1 Mamba", "mamba_d_conv": "Jamba/Falcon-H1 Mamba",
     "mamba_expand": "Jamba/Falcon-H1 Mamba",
 }
+#: Keys only DeepSeek-V4 (``model_type`` deepseek_v4) gives a meaning to.
+V4_KEYS = ("compress_ratios", "compress_rates", "compress_rope_theta", "hc_mult",
+           "hc_sinkhorn_iters", "o_groups", "o_lora_rank", "num_hash_layers")
 #: Families whose alternation of sliding and global layers transformers builds in code.
 CODED_PATTERN_TYPES = ("gemma2", "gemma3", "gemma3_text", "gemma3n", "gemma3n_text", "cohere2")
 QWEN_WINDOW_TYPES = ("qwen2", "qwen2_moe", "qwen3", "qwen3_moe")
 LLAMA4_TYPES = ("llama4", "llama4_text")
 GDN_TYPES = ("qwen3_next", "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text")
 NEMOTRON_H_TYPES = ("nemotron_h",)
+COMPRESSED_TYPES = ("deepseek_v4",)   # read by dscalc.model.compressed_attention
+GEMMA4_TYPES = ("gemma4_text",)       # read by dscalc.model.gemma4
 
 #: Bytes per element of the data types a config names (``torch_dtype``, ``dtype``, state types).
 DTYPE_BYTES = {"bfloat16": 2, "float16": 2, "float32": 4, "bf16": 2, "fp16": 2, "fp32": 4,
@@ -387,6 +392,8 @@ class Layout:
     conv_bytes: int = 2
     state_bytes: int = 4
     dtype_stated: bool = True
+    compressed: Any = None   # DeepSeek-V4's CSA/HCA sizes (``compressed_attention.Compressed``)
+    per_layer: Any = None    # Gemma 4's per-layer shapes (``gemma4.Gemma4``)
 
     @cached_property
     def counts(self) -> dict[str, int]:
@@ -400,6 +407,10 @@ class Layout:
     def design(self) -> str:
         """An identifier: ``dsa``, ``mamba2-hybrid``, ``gated-deltanet-hybrid``, ``chunked``,
         ``sliding-window`` or ``full``."""
+        if self.compressed is not None:
+            return "csa-hca"
+        if self.per_layer is not None:
+            return "sliding-window"
         if self.indexer is not None:
             return "dsa"
         if MAMBA in self.kinds:
@@ -417,6 +428,11 @@ class Layout:
         """``"18 full_attention + 18 sliding_attention (W = 128)"``: layers by kind, in the
         config's own vocabulary."""
         parts = []
+        if self.compressed is not None:  # DeepSeek-V4: every layer also keeps a window
+            names = dict.fromkeys(self.kinds)
+            return " + ".join(f"{self.kinds.count(kind)} {kind}" for kind in names) + (
+                f" (W = {self.window:,}, m = {self.compressed.csa_rate}, "
+                f"m' = {self.compressed.hca_rate}, top-k = {self.compressed.index_topk:,})")
         for kind in LAYER_KINDS:
             count = self.count(kind)
             if not count:
@@ -433,6 +449,15 @@ class Layout:
 
 
 def _refuse_unmodelled(merged: dict, original: dict) -> None:
+    foreign_v4 = [key for key in V4_KEYS if merged.get(key) is not None]
+    if foreign_v4 and model_type(merged) not in COMPRESSED_TYPES:
+        names = "」「".join(foreign_v4[:8])
+        raise ValidationError(
+            CONFIG_FIELD,
+            f"config.json の「{names}」は DeepSeek-V4 の構造を示すキーですが、model_type が "
+            "deepseek_v4 ではありません（transformers もこの組み合わせでは V4 として組み立てません）。",
+            f"The config.json keys “{'”, “'.join(foreign_v4[:8])}” describe DeepSeek-V4, but its "
+            "model_type is not deepseek_v4 (transformers would not build V4 from it either).")
     found = [key for key in UNMODELLED_KEYS if merged.get(key) is not None
              or original.get(key) is not None]
     if found:
@@ -482,7 +507,11 @@ def _layer_type_list(merged: dict, num_layers: int) -> list[str] | None:
 
 
 def _pattern_kinds(merged: dict, num_layers: int) -> list[str]:
-    """Nemotron-H's ``hybrid_override_pattern``: one character per layer."""
+    """Nemotron-H's ``hybrid_override_pattern``: one character per layer (``E`` is a latent
+    MoE block, read by ``dscalc.model.latent_moe``); or its ``layers_block_type`` list."""
+    listed = merged.get("layers_block_type")
+    if listed is not None and merged.get("hybrid_override_pattern") is None:
+        return _layer_type_list({"layer_types": listed}, num_layers)
     pattern = merged.get("hybrid_override_pattern")
     if not isinstance(pattern, str):
         raise missing_key("hybrid_override_pattern")
@@ -490,13 +519,13 @@ def _pattern_kinds(merged: dict, num_layers: int) -> list[str]:
         raise bad_key("hybrid_override_pattern",
                       "層数（num_hidden_layers）と同じ長さの文字列である必要があります。",
                       "it must have one character per layer (num_hidden_layers).")
-    table = {"M": MAMBA, "*": FULL, "-": NO_CACHE}
+    table = {"M": MAMBA, "*": FULL, "-": NO_CACHE, "E": MOE_BLOCK}
     unknown = sorted(set(pattern) - set(table))
     if unknown:
         shown = "".join(unknown)[:10]
         raise bad_key("hybrid_override_pattern",
-                      f"「{shown}」の層（MoE など）はモデル化していません（扱えるのは M、*、-）。",
-                      f"“{shown}” layers (MoE and others) are not modelled (known: M, *, -).")
+                      f"「{shown}」の層はモデル化していません（扱えるのは M、*、-、E）。",
+                      f"“{shown}” layers are not modelled (known: M, *, -, E).")
     return [table[char] for char in pattern]
 
 
@@ -510,7 +539,8 @@ def _layer_kinds(merged: dict, num_layers: int) -> tuple[list[str], int | None, 
     listed = _layer_type_list(merged, num_layers)
     if listed is not None:
         kinds = listed
-    elif kind in NEMOTRON_H_TYPES or merged.get("hybrid_override_pattern") is not None:
+    elif kind in NEMOTRON_H_TYPES or merged.get("hybrid_override_pattern") is not None or (
+            merged.get("layers_block_type") is not None):
         kinds = _pattern_kinds(merged, num_layers)
     elif kind in GDN_TYPES or merged.get("full_attention_interval") is not None:
         interval = get_int(merged, "full_attention_interval", default=4, maximum=MAX_LAYERS)
@@ -572,7 +602,13 @@ def read_mamba2(config: dict) -> Mamba2:
 def read_layout(config: dict, overrides: dict | None = None) -> Layout:
     """Every layer's kind and the sizes of what it keeps (see the module docstring)."""
     merged = _merged(config, overrides)
+    if model_type(merged) in GEMMA4_TYPES:
+        from .gemma4 import read_gemma4_layout
+        return read_gemma4_layout(merged)
     _refuse_unmodelled(merged, config)
+    if model_type(merged) in COMPRESSED_TYPES:
+        from .compressed_attention import read_compressed_layout
+        return read_compressed_layout(merged)
     attention = _attention_shape(merged)
     kinds, window, chunk = _layer_kinds(merged, attention.num_layers)
     indexer = read_indexer(merged)
@@ -714,7 +750,8 @@ def read_moe(config: dict) -> Moe | None:
 #: ``model_type`` values with a reading of their own (any other is read by its keys).
 KNOWN_MODEL_TYPES = ("llama", "mistral", "qwen2", "qwen3", "qwen2_moe", "qwen3_moe", "mixtral",
                      "phimoe", "deepseek_v2", "deepseek_v3", "deepseek_v32", "gpt3", "gpt_oss",
-                     "llama4_text", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "nemotron_h")
+                     "llama4_text", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "nemotron_h",
+                     "deepseek_v4")
 
 #: Keys with "expert" or "moe" in their name that the reader understands.
 KNOWN_MOE_KEYS = frozenset({
@@ -754,9 +791,19 @@ FAMILY_KEYS: dict[str, tuple[frozenset, tuple[str, ...]]] = {
                                 "mamba_ssm_dtype", "attn_output_gate"}), ("linear_",)),
     "qwen3_5_moe_text": (frozenset({"full_attention_interval", "partial_rotary_factor",
                                     "mamba_ssm_dtype", "attn_output_gate"}), ("linear_",)),
-    "nemotron_h": (frozenset({"layer_norm_epsilon", "use_bias", "ssm_state_size"}),
+    "nemotron_h": (frozenset({"layer_norm_epsilon", "use_bias", "ssm_state_size",
+                              "moe_shared_expert_intermediate_size", "moe_latent_size",
+                              "moe_shared_expert_overlap", "mtp_hybrid_override_pattern",
+                              "mtp_layers_block_type"}),
                    ("mamba_",)),
     "deepseek_v32": (frozenset(), ("index_",)),
+    "deepseek_v4": (frozenset({"expert_dtype", "partial_rotary_factor"}), ("index_",)),
+    "gemma4_text": (frozenset({"final_logit_softcapping", "num_experts", "top_k_experts",
+                               "moe_intermediate_size", "enable_moe_block", "num_kv_shared_layers",
+                               "attention_k_eq_v", "use_double_wide_mlp", "global_head_dim",
+                               "num_global_key_value_heads", "hidden_size_per_layer_input",
+                               "vocab_size_per_layer_input", "use_bidirectional_attention",
+                               "per_layer_config"}), ()),
 }
 
 
@@ -821,7 +868,7 @@ def traits(config: dict) -> Traits:
     if kind == "phimoe":
         return Traits("phimoe", qkv_bias=attention_bias, o_bias=attention_bias, norm_bias=True,
                       lm_head_bias=get_bool(config, "lm_head_bias", False))
-    if kind in ("deepseek_v2", "deepseek_v3", "deepseek_v32"):
+    if kind in ("deepseek_v2", "deepseek_v3", "deepseek_v32", "deepseek_v4"):
         return Traits(kind, qkv_bias=attention_bias, o_bias=attention_bias)
     if kind == "gpt_oss":  # GptOssConfig's attention_bias defaults to true
         bias = get_bool(config, "attention_bias", True)
