@@ -10,7 +10,7 @@ import pytest
 
 import dscalc
 from dscalc.calcs.kv_cache import cache_for_config, kv_cache_bytes_per_token
-from dscalc.model.configs import read_attention, read_layout
+from dscalc.model.layout import read_attention, read_layout
 
 
 def kv(model=None, **inputs):

@@ -1,6 +1,6 @@
 """KV cache of a decoder, layer by layer, as the reference implementation stores it.
 
-Every layer keeps one of four things (``dscalc.model.configs.read_layout`` reads which from the config):
+Every layer keeps one of four things (``dscalc.model.layout.read_layout`` reads which from the config):
 
 - **a growing cache** (full attention): ``E = 2 n_kv d_h b`` bytes per token (MHA/GQA/MQA) or
   ``E = (d_c + d_h^R) b`` (MLA), for every one of the ``T`` tokens;
@@ -45,9 +45,10 @@ from .. import data
 from ..framework import inputs
 from ..model import compressed_attention, gemma4
 from ..charts import LineChart, Marker, Series
-from ..model.configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
-                             SOFTMAX_KINDS, Attention, Indexer, Layout, get_int,
-                             language_model_config, read_layout)
+from ..model.attention import INDEXER_SCALE_BLOCK, Attention, Indexer
+from ..model.config_keys import get_int, language_model_config
+from ..model.layout import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, SLIDING, SOFTMAX_KINDS, Layout,
+                            read_layout)
 from ..framework.errors import ValidationError
 from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
 from ..framework.text import Text

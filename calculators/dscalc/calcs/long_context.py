@@ -39,7 +39,8 @@ from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
 from ..framework.text import Text
 from ..framework.units import format_bytes
 from ..model import compressed_attention
-from ..model.configs import INDEXED, language_model_config, model_type, read_layout
+from ..model.config_keys import language_model_config, model_type
+from ..model.layout import INDEXED, read_layout
 from ..model.params import model_size
 from .kv_cache import CACHE_DTYPE, CHART_TICKS, cache_size
 

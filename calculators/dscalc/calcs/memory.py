@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .. import data
 from ..framework import inputs
-from ..model.configs import read_layout
+from ..model.layout import read_layout
 from ..framework.errors import ValidationError
 from ..model.params import model_size
 from ..framework.schema import Calculator, Output

@@ -28,7 +28,9 @@ from .. import data
 from ..framework import inputs
 from ..hardware import measured, measured_view
 from ..charts import BarChart, BarSeries, LineChart, Point, Series
-from ..model.configs import language_model_config, read_attention, read_moe
+from ..model.layout import read_attention
+from ..model.config_keys import language_model_config
+from ..model.moe import read_moe
 from ..framework.errors import ValidationError
 from ..model.params import model_size
 from ..hardware.roofline_model import (ATTENTION_CHAIN, COMPUTE_CHAIN, PRECISION_FIELDS, ModelShape,

@@ -41,8 +41,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .configs import (MAX_DIM, MAX_EXPERTS, MAX_HEADS, MAX_LAYERS, SLIDING,
-                      Attention, Layout, bad_key, get_bool, get_int)
+from .attention import Attention
+from .config_keys import MAX_DIM, MAX_EXPERTS, MAX_HEADS, MAX_LAYERS, bad_key, get_bool, get_int
+from .layout import SLIDING, Layout
 from ..framework.errors import ValidationError
 
 CSA = "compressed_sparse_attention"

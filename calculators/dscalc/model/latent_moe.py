@@ -16,7 +16,7 @@ An ``E`` layer keeps no cache.
 
 from __future__ import annotations
 
-from .configs import MAX_EXPERTS, bad_key, get_bool, get_int
+from .config_keys import MAX_EXPERTS, bad_key, get_bool, get_int
 
 
 def moe_block_params(config: dict, hidden: int) -> dict[str, int]:

@@ -63,11 +63,13 @@ from dataclasses import dataclass, fields
 
 from ..framework.errors import ValidationError
 from . import compressed_attention, gemma4, latent_moe
-from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_BLOCK, MOE_STYLE_NAMES,
-                      NO_CACHE, SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe,
-                      bad_key, check_supported, get_bool, get_int, language_model_config,
-                      missing_key, model_type, read_attention, read_layout, read_moe,
-                      tie_word_embeddings, traits)
+from .attention import Mla
+from .config_keys import (MAX_DIM, bad_key, get_bool, get_int, language_model_config, missing_key,
+                          model_type)
+from .families import check_supported, tie_word_embeddings, traits
+from .layout import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MOE_BLOCK, NO_CACHE, SLIDING,
+                     SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, read_attention, read_layout)
+from .moe import MOE_STYLE_NAMES, Moe, read_moe
 
 
 @dataclass(frozen=True)
