@@ -37,7 +37,9 @@ WORDS = {
            "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
                        "unverifiable": "確認できない"},
            "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
-           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置"},
+           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置",
+           "copies": "判定に必要な一次資料を、まだ開けていません。"
+                     "写しや報道で読んだ範囲では、判定は「{verdict}」にあたります。"},
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
            "accessed": "accessed", "model": "Model", "not_published": "not found",
@@ -46,7 +48,9 @@ WORDS = {
                        "unverifiable": "unverifiable"},
            "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
            "definition": "Definition", "avoid": "Not used", "claim": "The article's claim (paraphrased)",
-           "where": "Where in the article"},
+           "where": "Where in the article",
+           "copies": "A primary source the verdict needs has not been opened yet. On the copies and reports read, "
+                     "the verdict would be \u201c{verdict}\u201d."},
 }
 
 
@@ -289,11 +293,24 @@ def claims(article: str, lang: str, where: str) -> str:
             f'<p class="dscalc-claim-head"><span class="dscalc-verdict dscalc-verdict--{_e(verdict)}">'
             f'{_e(words["verdict"][verdict])}</span> {_e(localized(record["claim"], lang))}</p>'
             + (f'<p class="dscalc-claim-where">{_e(words["where"])}: {_e(locator)}</p>' if locator else "")
+            + _copies_reading(record, words)
             + f'<p class="dscalc-claim-evidence"><strong>{_e(words["evidence"])}:</strong> '
             f'{_e(localized(record["evidence"], lang))}{cites}</p>'
             + (citations.listing() if citations.sources else "")
             + "</div>")
     return "\n".join(blocks) + "\n"
+
+
+def _copies_reading(record: dict, words: dict) -> str:
+    """What the copies say, for a claim left unverifiable because its primary source was not opened.
+
+    The verdict itself needs a source read at the primary document (tests/data/test_claims.py);
+    the reading of the copies is shown beside it, labelled as such, so the reader loses nothing."""
+    reading = record.get("copies_verdict")
+    if not reading:
+        return ""
+    text = words["copies"].format(verdict=words["verdict"][reading])
+    return f'<p class="dscalc-claim-copies dscalc-claim-copies--{_e(reading)}">{_e(text)}</p>'
 
 
 VERDICTS = ("correct", "needs-context", "wrong", "unverifiable")
