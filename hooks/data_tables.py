@@ -47,7 +47,9 @@ WORDS = {
            "assumed": "* 入出力の長さが公表されていないため、入力と出力をそれぞれ 1,000 トークンと仮定した記録です。",
            "counted": ["出典", "ベンダー", "チップ", "件数"], "records": "記録の数",
            "largest": "上限に対する割合が最大の記録", "smallest": "上限に対する割合が最小の記録",
-           "none_above": "自分の条件での上限を超えた記録はありません。", "above": "上限を超えた記録"},
+           "none_above": "自分の条件での上限を超えた記録はありません。", "above": "上限を超えた記録",
+           "copies": "判定に必要な一次資料を、まだ開けていません。"
+                     "写しや報道で読んだ範囲では、判定は「{verdict}」にあたります。"},
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
            "accessed": "accessed", "model": "Model", "not_published": "not found",
@@ -62,7 +64,9 @@ WORDS = {
            "assumed": "* Lengths not published: the ceiling assumes 1,000 / 1,000 tokens.",
            "counted": ["Source", "Vendor", "Chip", "Records"], "records": "Records",
            "largest": "Largest share of ceiling", "smallest": "Smallest share of ceiling",
-           "none_above": "No record is above the ceiling at its own conditions.", "above": "Records above the ceiling"},
+           "none_above": "No record is above the ceiling at its own conditions.", "above": "Records above the ceiling",
+           "copies": "A primary source the verdict needs has not been opened yet. On the copies and reports read, "
+                     "the verdict would be \u201c{verdict}\u201d."},
 }
 
 
@@ -309,11 +313,24 @@ def claims(article: str, lang: str, where: str) -> str:
             f'<p class="dscalc-claim-head"><span class="dscalc-verdict dscalc-verdict--{_e(verdict)}">'
             f'{_e(words["verdict"][verdict])}</span> {_e(localized(record["claim"], lang))}</p>'
             + (f'<p class="dscalc-claim-where">{_e(words["where"])}: {_e(locator)}</p>' if locator else "")
+            + _copies_reading(record, words)
             + f'<p class="dscalc-claim-evidence"><strong>{_e(words["evidence"])}:</strong> '
             f'{_e(localized(record["evidence"], lang))}{cites}</p>'
             + (citations.listing() if citations.sources else "")
             + "</div>")
     return "\n".join(blocks) + "\n"
+
+
+def _copies_reading(record: dict, words: dict) -> str:
+    """What the copies say, for a claim left unverifiable because its primary source was not opened.
+
+    The verdict itself needs a source read at the primary document (tests/data/test_claims.py);
+    the reading of the copies is shown beside it, labelled as such, so the reader loses nothing."""
+    reading = record.get("copies_verdict")
+    if not reading:
+        return ""
+    text = words["copies"].format(verdict=words["verdict"][reading])
+    return f'<p class="dscalc-claim-copies dscalc-claim-copies--{_e(reading)}">{_e(text)}</p>'
 
 
 VERDICTS = ("correct", "needs-context", "wrong", "unverifiable")

@@ -65,6 +65,22 @@ def test_the_fact_check_page_lists_every_claim_in_both_languages(site_dir):
         assert missing == [], (prefix, missing)
 
 
+@pytest.mark.parametrize("prefix, verdict_word", [("", "確認できない"), ("en/", "unverifiable")])
+def test_a_claim_read_only_in_copies_shows_its_verdict_and_apart_from_it_what_the_copies_say(
+        site_dir, prefix, verdict_word):
+    claims = yaml.safe_load((ROOT / "data" / "claims.yaml").read_text(encoding="utf-8"))
+    page = (site_dir / prefix / "fact-check" / "index.html").read_text(encoding="utf-8")
+    read_in_copies = [claim["id"] for claim in claims if claim.get("copies_verdict")]
+    assert read_in_copies
+    for claim in claims:
+        block = page.split(f'id="claim-{claim["id"]}"', 1)[1].split("</div>", 1)[0]
+        if claim.get("copies_verdict"):
+            assert verdict_word in block.split("</span>", 1)[0], claim["id"]
+            assert f"dscalc-claim-copies--{claim['copies_verdict']}" in block, claim["id"]
+        else:
+            assert "dscalc-claim-copies" not in block, claim["id"]
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_sourced_record_is_listed_once_on_its_files_sources_page(site_dir, lang):
     """The sources page links one page per record file; together they list every record with a
