@@ -69,16 +69,17 @@ SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]|[万億兆][ \u3000]+
 SPACED_MAGNITUDE_RULE = "site/magnitude-after-digits"
 
 
-#: docs/STYLE.md's counters: chips 基, servers and switches 台, wafers 枚. Only wafers take 枚, so
-#: a 枚 not shortly after ウエハー is a chip or a board counted with the wrong word.
-WAFER_COUNT = re.compile(r"(ウ[エェ]ハー?)[^。\n]{0,12}$")
+#: docs/STYLE.md's counters: chips 基, servers and switches 台, wafers 枚. A count in 枚 of something
+#: named as a chip, in the same clause, is a chip counted with the wafers' word.
+CHIP = r"(?:GPU|TPU|NPU|ASIC|アクセラレータ|チップ|カード|H100|H800|H200|H20|A100|A800|B200|B300|GB200|GB300|MI\d{3}X?)"
+COUNT = r"[0-9][0-9,.]*[万億]?[0-9,.]*"
+CHIP_IN_MAI = re.compile(rf"{CHIP}[^。、\n]{{0,12}}?{COUNT} ?枚|{COUNT} ?枚の ?{CHIP}")
 COUNTER_RULE = "site/counter"
 
 
 def wrong_counters(text: str) -> list[int]:
-    """Columns (1-based) of a 枚 that does not count wafers."""
-    return [index + 1 for index, char in enumerate(text)
-            if char == "枚" and not WAFER_COUNT.search(text[:index])]
+    """Columns (1-based) of a chip counted in 枚."""
+    return [match.start() + match.group(0).index("枚") + 1 for match in CHIP_IN_MAI.finditer(text)]
 
 
 def spaced_magnitudes(text: str) -> list[int]:
@@ -392,8 +393,9 @@ def test_a_magnitude_word_separated_from_its_digits_is_reported():
 
 def test_only_wafers_are_counted_with_mai():
     assert wrong_counters("H100 が 17 枚必要") == [11]
-    assert wrong_counters("月産のウエハー枚数と 12 万枚のウェハー") == []
+    assert wrong_counters("月産のウエハー枚数と 12万枚のウエハー、CoWoS は月 7.5万〜8万枚") == []
     assert wrong_counters("ウエハーの話。GPU 8 枚") == [14]
+    assert wrong_counters("2,048 枚の H800") == [7]
 
 
 def test_digits_keep_their_magnitude_word_but_not_what_follows():
