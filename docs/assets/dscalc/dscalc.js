@@ -529,6 +529,9 @@
     for (const region of document.querySelectorAll(".highlight-ipynb, .jp-OutputArea-output pre")) {
       if (!region.hasAttribute("tabindex")) region.tabIndex = 0;
     }
+    // So must a wide table that scrolls sideways inside Material's wrapper (only those that do:
+    // a tab stop on every table would make keyboard readers step through the page twice).
+    keyboardScrollableTables();
     const forms = Array.from(document.querySelectorAll("form.dscalc"));
     for (const form of forms) bind(form);
     keepScenarioAcrossLanguages();
@@ -538,6 +541,17 @@
     else startWhenApproached(forms);
     typeset(document.body);
   }
+
+  function keyboardScrollableTables() {
+    for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.hasAttribute("tabindex")) wrap.tabIndex = 0;
+    }
+  }
+  let resizeTimer = null;
+  addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(keyboardScrollableTables, 200);
+  });
 
   // In-page links to a calculator start Python as the browser scrolls there.
   addEventListener("hashchange", () => {
