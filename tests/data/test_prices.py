@@ -15,7 +15,7 @@ from tests.data.test_provenance import check_provenance
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 PRICES = json.loads((DATA / "prices.json").read_text(encoding="utf-8"))
-CONDITIONS = {"standard", "promotional", "off-peak"}
+CONDITIONS = {"standard", "promotional", "peak", "off-peak"}
 
 
 def day(text):
