@@ -221,7 +221,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "price."))
     if out["off_peak_record"]:
         window = off_peak_window(_record(out["off_peak_record"]))
-        found.append(Text("{w}に送る割合 {s:.0%} に、オフピーク料金を適用しています。",
+        found.append(Text("{w}の割合 {s:.0%} を、オフピーク料金で計算しています。",
                           "{s:.0%} of the traffic is billed at the off-peak list ({w_en}).").format(
             w=window.ja, w_en=window.en, s=values["off_peak_share"]))
     elif values["off_peak_share"] > 0:
@@ -360,9 +360,9 @@ API_COST = Calculator(
               minimum=0.0, maximum=1.0),
         Field("off_peak_share", "float", Text("オフピークに送る割合", "Share sent off-peak"), default=0.0,
               minimum=0.0, maximum=1.0,
-              help=Text("DeepSeek のオフピーク料金が当てはまる割合です。2025-02-26〜2025-09-05 は夜間割引"
-                        "（UTC 16:30〜00:30）、2026-08-16 からはピーク時間帯（UTC 01:00〜04:00 と 06:00〜10:00）"
-                        "以外が半額です。",
+              help=Text("DeepSeek のオフピーク料金が当てはまる割合です。2025-02-26〜2025-09-05 は夜間"
+                        "（UTC 16:30〜00:30）の割引です。2026-08-16 からは、ピーク時間帯"
+                        "（UTC 01:00〜04:00 と 06:00〜10:00）以外が半額です。",
                         "Share of traffic billed at DeepSeek's off-peak prices: the night discount "
                         "of 2025-02-26 to 2025-09-05 (UTC 16:30–00:30), and from 2026-08-16 every hour "
                         "outside the peak hours (UTC 01:00–04:00 and 06:00–10:00) at half price.")),
