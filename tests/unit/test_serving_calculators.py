@@ -265,6 +265,14 @@ def test_v4_pro_after_14_september_is_shown_as_disputed():
     assert before["price_status"] == "verified"
 
 
+def test_serving_cost_bills_2026_off_peak_tokens_at_half_the_peak_price():
+    inputs = {**DAY6, "replicas": PUBLISHED_NODES, "prices_from": "deepseek-flash", "prices_date": "2026-12-01"}
+    peak = dscalc.run("serving-cost", {**inputs, "off_peak_share": 0})
+    off_peak = dscalc.run("serving-cost", {**inputs, "off_peak_share": 1})
+    assert off_peak["daily_revenue"] == pytest.approx(peak["daily_revenue"] / 2)
+    assert peak["daily_revenue"] == pytest.approx((342e9 * 0.006 + (608e9 - 342e9) * 0.3 + 168e9 * 1.2) / 1e6)
+
+
 def test_workload_arithmetic_and_cache_saving():
     out = dscalc.run("api-cost", {"date": "2025-03-01", "requests_per_day": 10_000,
                                   "input_tokens_per_request": 2_000, "output_tokens_per_request": 500,
