@@ -7,7 +7,11 @@
 - ``{{claims:FILE}}`` — the fact-check entries of one source article (``data/claims.yaml``):
   the claim in the site's words, a verdict badge, the evidence and its sources;
   ``{{claims:summary}}`` — the verdicts counted per article;
-- ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages.
+- ``{{glossary:table}}`` — the glossary (``data/glossary.yaml``) in both languages;
+- ``{{table:measured}}`` — every benchmark result of ``data/measured/`` beside its ceiling, as
+  ``dscalc.web.measured_table`` computes it (the same function as the calculators), each row with
+  its source cell; ``{{table:measured-summary}}`` — the records counted by source, vendor and
+  chip, and the largest and smallest share of ceiling with their explanation.
 
 Sources are listed under each table with their status; an unverified or disputed source is
 marked in the cell itself.
@@ -33,18 +37,36 @@ DIRECTIVE = re.compile(r"\{\{\s*(?P<kind>table|claims|glossary):(?P<name>[A-Za-z
 WORDS = {
     "ja": {"sources": "出典", "status": {"unverified": "未確認", "disputed": "異説あり", "verified": "確認済み"},
            "accessed": "閲覧日", "model": "モデル", "not_published": "記載なし",
+           "absent": {"unsupported": "非対応", "unpublished": "非公表"}, "also": "異説",
            "verdict": {"correct": "正しい", "needs-context": "文脈が必要", "wrong": "誤り",
                        "unverifiable": "確認できない"},
            "evidence": "根拠", "term_ja": "日本語", "term_en": "英語", "definition": "定義",
-           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置"},
+           "avoid": "使わない表記", "claim": "記事の主張（要約）", "where": "記事中の位置",
+           "measured": ["記録", "モデル", "チップ × 基数", "シナリオ／部門", "重み", "入力／出力",
+                        "1 チップあたり", "1 ユーザあたり", "上限（1 チップ）", "上限に対する割合", "上限を決めるもの"],
+           "assumed": "* 入出力の長さが公表されていないため、入力と出力をそれぞれ 1,000 トークンと仮定した記録です。",
+           "counted": ["出典", "ベンダー", "チップ", "件数"], "records": "記録の数",
+           "largest": "上限に対する割合が最大の記録", "smallest": "上限に対する割合が最小の記録",
+           "none_above": "自分の条件での上限を超えた記録はありません。", "above": "上限を超えた記録",
+           "copies": "判定に必要な一次資料を、まだ開けていません。"
+                     "写しや報道で読んだ範囲では、判定は「{verdict}」にあたります。"},
     "en": {"sources": "Sources", "status": {"unverified": "unverified", "disputed": "disputed",
                                             "verified": "verified"},
            "accessed": "accessed", "model": "Model", "not_published": "not found",
+           "absent": {"unsupported": "not supported", "unpublished": "not published"}, "also": "also given",
            "verdict": {"correct": "correct", "needs-context": "needs context", "wrong": "wrong",
                        "unverifiable": "unverifiable"},
            "evidence": "Evidence", "term_ja": "Japanese", "term_en": "English",
            "definition": "Definition", "avoid": "Not used", "claim": "The article's claim (paraphrased)",
-           "where": "Where in the article"},
+           "where": "Where in the article",
+           "measured": ["Record", "Model", "Chip × count", "Scenario / division", "Weights", "Input / output",
+                        "Per chip", "Per user", "Ceiling (per chip)", "Share of ceiling", "What sets the ceiling"],
+           "assumed": "* Lengths not published: the ceiling assumes 1,000 / 1,000 tokens.",
+           "counted": ["Source", "Vendor", "Chip", "Records"], "records": "Records",
+           "largest": "Largest share of ceiling", "smallest": "Smallest share of ceiling",
+           "none_above": "No record is above the ceiling at its own conditions.", "above": "Records above the ceiling",
+           "copies": "A primary source the verdict needs has not been opened yet. On the copies and reports read, "
+                     "the verdict would be \u201c{verdict}\u201d."},
 }
 
 
@@ -67,6 +89,10 @@ def render(match: re.Match, lang: str, where: str) -> str:
         return claims(name, lang, where)
     if kind == "glossary" and name == "table":
         return glossary(lang)
+    if kind == "table" and name == "measured":
+        return measured_table(lang)
+    if kind == "table" and name == "measured-summary":
+        return measured_summary(lang)
     raise PluginError(f"{where}: unknown directive {match.group(0)}")
 
 
@@ -193,10 +219,53 @@ CHIP_COLUMNS = (
 )
 
 
+#: How a vendor writes memory sizes: GiB (2^30 bytes) or GB (10^9 bytes); read from memory_label.
+_MEMORY_UNIT = re.compile(r"\b(GiB|GB)\b")
+
+
+def memory_in_vendor_unit(chip: dict) -> str:
+    """The memory size as the vendor writes it: "32 GiB" for Google and AWS, "80 GB" for the others."""
+    unit = _MEMORY_UNIT.search(chip.get("memory_label") or "")
+    size = chip["memory_bytes"] / (2**30 if unit and unit.group(1) == "GiB" else 10**9)
+    return f"{size:g} {unit.group(1) if unit else 'GB'}"
+
+
+#: A dispute alternative's display that is just a figure and a unit ("8 TB/s", "800 GiB/s", "96 GB").
+_PLAIN_FIGURE = re.compile(r"~?[\d.,]+ (GiB|GB|TB)(/s)?")
+
+
+def _other_values(chip: dict, key: str, format_name: str, lang: str) -> str:
+    """A disputed figure's other values, in the cell's own format: "（異説: 8.00 TB/s・7.67 TB/s）"."""
+    record = (chip.get("field_provenance") or {}).get(key) or {}
+    if record.get("status") != "disputed":
+        return ""
+    others = []
+    for alternative in record.get("dispute") or []:
+        display = str(alternative.get("display", ""))
+        if alternative["value"] == chip.get(key):
+            continue
+        if _PLAIN_FIGURE.fullmatch(display):
+            text = display  # the source's own words, e.g. "800 GiB/s"
+        elif key == "memory_bytes":
+            unit = "GiB" if "GiB" in display else "GB"
+            text = f"{alternative['value'] / (2**30 if unit == 'GiB' else 10**9):g} {unit}"
+        else:
+            text = _chip_value({**chip, key: alternative["value"]}, key, format_name, lang)
+        if text not in others:
+            others.append(text)
+    if not others:
+        return ""
+    also = WORDS[lang]["also"]
+    return f"（{also}: {'・'.join(others)}）" if lang == "ja" else f" ({also}: {', '.join(others)})"
+
+
 def _chip_value(chip: dict, key: str, format_name: str, lang: str) -> str:
     value = chip.get(key)
     if value is None:
-        return WORDS[lang]["not_published"]
+        absent = (chip.get("absent") or {}).get(key)
+        return WORDS[lang]["absent"][absent["reason"]] if absent else WORDS[lang]["not_published"]
+    if key == "memory_bytes":
+        return memory_in_vendor_unit(chip)
     if format_name == "bytes_per_s":
         return web.display("bytes", value, lang).split(" (")[0] + "/s"
     if format_name == "watts":
@@ -215,9 +284,13 @@ def chips_table(lang: str) -> str:
         provenance = chip.get("field_provenance") or {}
         cells = [f"**{_cell(_e(chip['name']))}**"]
         for key, _, format_name in CHIP_COLUMNS:
-            shown = _cell(_e(_chip_value(chip, key, format_name, lang)))
-            source = provenance.get(key) or (chip if key in ("vendor",) else None)
-            cells.append(shown + (citations.cite(source) if chip.get(key) is not None and source else ""))
+            shown = _cell(_e(_chip_value(chip, key, format_name, lang) + _other_values(chip, key, format_name, lang)))
+            if chip.get(key) is None:
+                # A value the chip lacks or the vendor does not give cites where that was read.
+                source = (chip.get("absent") or {}).get(key)
+            else:
+                source = provenance.get(key) or (chip if key in ("vendor",) else None)
+            cells.append(shown + (citations.cite(source) if source else ""))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n\n" + citations.listing() + "\n"
 
@@ -240,11 +313,24 @@ def claims(article: str, lang: str, where: str) -> str:
             f'<p class="dscalc-claim-head"><span class="dscalc-verdict dscalc-verdict--{_e(verdict)}">'
             f'{_e(words["verdict"][verdict])}</span> {_e(localized(record["claim"], lang))}</p>'
             + (f'<p class="dscalc-claim-where">{_e(words["where"])}: {_e(locator)}</p>' if locator else "")
+            + _copies_reading(record, words)
             + f'<p class="dscalc-claim-evidence"><strong>{_e(words["evidence"])}:</strong> '
             f'{_e(localized(record["evidence"], lang))}{cites}</p>'
             + (citations.listing() if citations.sources else "")
             + "</div>")
     return "\n".join(blocks) + "\n"
+
+
+def _copies_reading(record: dict, words: dict) -> str:
+    """What the copies say, for a claim left unverifiable because its primary source was not opened.
+
+    The verdict itself needs a source read at the primary document (tests/data/test_claims.py);
+    the reading of the copies is shown beside it, labelled as such, so the reader loses nothing."""
+    reading = record.get("copies_verdict")
+    if not reading:
+        return ""
+    text = words["copies"].format(verdict=words["verdict"][reading])
+    return f'<p class="dscalc-claim-copies dscalc-claim-copies--{_e(reading)}">{_e(text)}</p>'
 
 
 VERDICTS = ("correct", "needs-context", "wrong", "unverifiable")
@@ -277,4 +363,49 @@ def glossary(lang: str) -> str:
         avoid = "、".join(term.get("avoid") or []) if lang == "ja" else ", ".join(term.get("avoid") or [])
         lines.append(f'| <span id="term-{_e(term["id"])}">{_cell(_e(term["ja"]))}</span> | {_cell(_e(term["en"]))} '
                      f"| {_cell(_e(localized(term['definition'], lang)))} | {_cell(_e(avoid)) or '—'} |")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- measured
+
+def _measured_source(record: dict) -> dict:
+    source = record.get("source") or {}
+    return {"source_url": record.get("source_url"), "quote": record.get("quote", ""),
+            "status": record.get("status", ""), "accessed": record.get("accessed", ""),
+            "source_title": source.get("title") or source.get("id") or record.get("source_url")}
+
+
+def measured_table(lang: str) -> str:
+    table = web.measured_table(lang)
+    words = WORDS[lang]
+    citations = Citations(lang, "measured")
+    keys = ("system", "model", "chips", "scenario", "precision", "lengths", "per_chip", "per_user",
+            "ceiling", "share", "why")
+    lines = ["| " + " | ".join(words["measured"]) + " |", "|" + " --- |" * len(keys)]
+    for row, record in zip(table["rows"], table["records"]):
+        cells = [_cell(_e(row[key])) for key in keys]
+        cells[6] += citations.cite(_measured_source(record))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + f"\n\n{words['assumed']}\n\n" + citations.listing() + "\n"
+
+
+def _counts(title: str, counts: dict, words: dict) -> list[str]:
+    lines = [f"| {title} | {words['counted'][3]} |", "| --- | --- |"]
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"| {_cell(_e(name))} | {count:,} |")
+    return lines + [""]
+
+
+def measured_summary(lang: str) -> str:
+    table = web.measured_table(lang)
+    summary, words = table["summary"], WORDS[lang]
+    lines = [f"{words['records']}: **{summary['count']:,}**", ""]
+    for index, key in enumerate(("by_source", "by_vendor", "by_chip")):
+        lines += _counts(words["counted"][index], summary[key], words)
+    for key, label in (("best", "largest"), ("worst", "smallest")):
+        if summary[key]:
+            lines.append(f"- **{words[label]}**: {_e(summary[key]['share_text'])} — "
+                         f"{_e(summary[key + '_note'])}")
+    lines.append(f"- {words['none_above']}" if not summary["above"]
+                 else f"- **{words['above']}**: " + " ".join(_e(note) for note in summary["above"]))
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_state  # noqa: E402
 import social_cards  # noqa: E402
 
-DATA_PAGE = re.compile(r"\{\{\s*(?:sources:table|table:[\w.-]+|glossary:table)\s*\}\}")
+DATA_PAGE = re.compile(r"\{\{\s*(?:sources:(?:index|table [\w./-]+)|table:[\w.-]+|glossary:table)\s*\}\}")
 LOCALES = {"ja": "ja_JP", "en": "en_US"}
 #: Longest description kept, in characters (Japanese says more per character).
 DESCRIPTION_LENGTH = {"ja": 130, "en": 220}

@@ -62,7 +62,7 @@ def source_digest() -> str:
     digest = hashlib.sha256()
     paths = sorted((ROOT / "calculators").rglob("*.py")) + sorted(
         path for path in (ROOT / "data").rglob("*") if path.is_file())
-    for path in paths + [ROOT / "pyproject.toml"]:
+    for path in paths + [ROOT / "pyproject.toml", ROOT / "hatch_build.py"]:
         if "__pycache__" in path.parts:
             continue
         digest.update(str(path.relative_to(ROOT)).encode())

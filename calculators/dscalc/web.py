@@ -165,3 +165,23 @@ def chart_figure(spec: dict, lang: str) -> str:
     plain strings) drawn as an HTML figure in ``lang``. Used for charts of ``data/`` on prose
     pages, so they share the calculators' kit, palette and accessibility."""
     return charts.figure(charts.from_spec(spec), language(lang))
+
+
+def measured_table(lang: str) -> dict:
+    """Every record of ``data/measured/`` beside its ceiling, for a page's data table, in
+    ``lang``: ``{"rows": [display cells], "records": [the records, for citations], "summary":
+    {counts, largest and smallest share with their explanation}}``."""
+    from . import data
+    from .hardware import measured, measured_view
+
+    lang = language(lang)
+    records = measured.records()
+    rows = measured.compare_all(records)
+    totals = measured_view.summary(rows, records, data.chips())
+    for key in ("best_note", "worst_note"):
+        totals[key] = totals[key].get(lang) if totals[key] else ""
+    for key in ("best", "worst"):
+        if totals[key]:
+            totals[key] = dict(totals[key], share_text=display_value("percent", totals[key]["share"], lang))
+    totals["above"] = [measured_view.share_note(row).get(lang) for row in totals["above"]]
+    return {"rows": measured_view.table_rows(rows, lang), "records": records, "summary": totals}

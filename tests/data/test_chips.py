@@ -22,9 +22,9 @@ STATUSES = {"verified", "unverified", "disputed"}
 
 #: Keys that describe a record rather than state a figure (they need no provenance of their own).
 DESCRIPTIVE = {"id", "name", "short_name", "vendor", "kind", "memory_label", "source_url",
-               "source_title", "accessed", "quote", "status", "nature", "note", "not_found",
+               "source_title", "accessed", "quote", "status", "nature", "note", "not_found", "absent",
                "status_counts", "field_provenance", "differences_vs_h100", "dispute"}
-#: The keys dscalc reads; every record has them (a value may be null: not published).
+#: The keys dscalc reads; every record has them (a value may be null: see ABSENT_REASONS).
 READ_BY_DSCALC = ("id", "name", "memory_bytes", "memory_bandwidth_bytes_per_s",
                   "bf16_dense_flops", "fp8_dense_flops")
 RATE_FIELDS = ("fp4_dense_flops", "fp8_dense_flops", "int8_dense_ops", "fp16_dense_flops",
@@ -32,6 +32,11 @@ RATE_FIELDS = ("fp4_dense_flops", "fp8_dense_flops", "int8_dense_ops", "fp16_den
                "fp64_matrix_flops")
 #: Chips whose vendor gives dense FP8 as exactly twice dense BF16 (checked to 0.1%: vendors
 #: round, e.g. MI300X 2,614.9 vs 2 × 1,307.4).
+#: Why a figure is null, when it is not simply "not found in a source read" (``not_found``).
+ABSENT_REASONS = {"unsupported", "unpublished"}
+#: The figures the chip table on the chips page shows (hooks/data_tables.py CHIP_COLUMNS).
+TABLE_FIELDS = ("memory_bytes", "memory_bandwidth_bytes_per_s", "bf16_dense_flops", "fp8_dense_flops",
+                "fp4_dense_flops", "tdp_watts")
 FP8_TWICE_BF16 = {"h100-sxm", "h800-sxm", "h20", "h200-sxm", "b200", "gb200", "b300", "gb300",
                   "mi300x", "mi325x", "tpu-7x"}
 
@@ -212,6 +217,41 @@ def test_fields_said_not_found_are_null(chip):
     for key in chip.get("not_found", []):
         value = chip.get(key) if "." not in key else None
         assert value is None, key
+
+
+@pytest.mark.parametrize("chip", CHIPS, ids=chip_ids())
+def test_every_empty_cell_of_the_chip_table_says_which_of_three_cases_it_is(chip):
+    """Not supported by the chip, not published by the vendor, or not found in a source read."""
+    absent = chip.get("absent") or {}
+    for key in TABLE_FIELDS:
+        if chip.get(key) is None:
+            assert (key in absent) != (key in chip.get("not_found", [])), (chip["id"], key)
+
+
+@pytest.mark.parametrize("chip", CHIPS, ids=chip_ids())
+def test_a_figure_said_absent_is_null_and_the_reason_has_a_source(chip):
+    for key, record in (chip.get("absent") or {}).items():
+        assert chip.get(key) is None, key
+        assert record["reason"] in ABSENT_REASONS, key
+        check_provenance(record, f"{chip['id']}.absent.{key}")
+        assert record["status"] == "verified", "unsupported or unpublished is said only from the vendor's own page"
+
+
+def test_the_absent_cases_the_sources_settle():
+    assert BY_ID["a100-sxm-80gb"]["absent"]["fp8_dense_flops"]["reason"] == "unsupported"  # FP8 came with Hopper
+    for chip_id in ("a100-sxm-80gb", "h100-sxm", "h800-sxm", "h20", "h200-sxm", "trainium2"):
+        assert BY_ID[chip_id]["absent"]["fp4_dense_flops"]["reason"] == "unsupported", chip_id
+    for chip_id in ("trainium2", "trainium3"):
+        assert BY_ID[chip_id]["absent"]["tdp_watts"]["reason"] == "unpublished", chip_id
+
+
+@pytest.mark.parametrize("chip", CHIPS, ids=chip_ids())
+def test_the_memory_label_gives_the_stored_bytes_in_the_vendors_unit(chip):
+    """The chip table prints memory in the label's unit (GB or GiB), so label and bytes must agree."""
+    match = re.match(r"~?(\d+(?:\.\d+)?) (GiB|GB)\b", chip["memory_label"])
+    assert match, chip["memory_label"]
+    size, unit = float(match.group(1)), match.group(2)
+    assert chip["memory_bytes"] == size * (2**30 if unit == "GiB" else 10**9), chip["id"]
 
 
 # --------------------------------------------------------------------------- the rule history

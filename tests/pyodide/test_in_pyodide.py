@@ -25,6 +25,8 @@ def dscalc_wheel(tmp_path_factory) -> Path:
     return next(out.glob("dscalc-*.whl"))
 
 
+# The whole unit and property suite runs inside Pyodide: minutes, not the default 300 s per test.
+@pytest.mark.timeout(1500)
 def test_unit_and_property_tests_pass_inside_pyodide(dscalc_wheel, tmp_path):
     if not (PYODIDE / "pyodide.asm.wasm").exists():
         pytest.fail("node_modules/pyodide is missing: run `npm ci` (make setup)")

@@ -121,6 +121,15 @@ def test_the_line_reads_naturally_in_each_language(site_dir):
                         rf"(on {EN_DATE}|between {EN_DATE} and {EN_DATE})\. Sources · What’s new", en), en
 
 
+def test_the_notebook_page_says_when_the_sources_of_the_models_it_runs_were_read(site_dir):
+    """mkdocs-jupyter renders notebooks without Markdown: the models its code names are what it cites."""
+    ja, en = (line_of(site_dir, lang, "notebooks/kv-cache-table") for lang in ("ja", "en"))
+    assert len(ja.lines) == len(en.lines) == 1
+    assert (ja.lines[0]["data-oldest"], ja.lines[0]["data-newest"]) == \
+        (en.lines[0]["data-oldest"], en.lines[0]["data-newest"])
+    assert {ja.lines[0]["data-oldest"], ja.lines[0]["data-newest"]} <= all_read_dates()
+
+
 def test_a_page_that_cites_nothing_shows_no_dates(site_dir):
     assert line_of(site_dir, "ja", "glossary").lines == []
 

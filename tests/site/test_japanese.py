@@ -69,6 +69,18 @@ SPACED_MAGNITUDE = re.compile(r"[0-9][ \u3000]+[万億兆]|[万億兆][ \u3000]+
 SPACED_MAGNITUDE_RULE = "site/magnitude-after-digits"
 
 
+#: docs/STYLE.md's counters: chips 基, servers and switches 台, wafers 枚. Only wafers take 枚, so
+#: a 枚 not shortly after ウエハー is a chip or a board counted with the wrong word.
+WAFER_COUNT = re.compile(r"(ウ[エェ]ハー?)[^。\n]{0,12}$")
+COUNTER_RULE = "site/counter"
+
+
+def wrong_counters(text: str) -> list[int]:
+    """Columns (1-based) of a 枚 that does not count wafers."""
+    return [index + 1 for index, char in enumerate(text)
+            if char == "枚" and not WAFER_COUNT.search(text[:index])]
+
+
 def spaced_magnitudes(text: str) -> list[int]:
     """Columns (1-based) where 万・億・兆 are separated from their digits."""
     return [match.start() + 2 for match in SPACED_MAGNITUDE.finditer(text)]
@@ -209,6 +221,8 @@ def lint_markdown(documents: dict[str, str]) -> list[str]:
             for number, line in enumerate(text.replace(MAGNITUDE_MARK, "").split("\n"), start=1):
                 messages.extend(f"{name}:{number}:{column} {SPACED_MAGNITUDE_RULE}: "
                                 "万・億・兆は数字に続けて書きます。" for column in spaced_magnitudes(line))
+                messages.extend(f"{name}:{number}:{column} {COUNTER_RULE}: "
+                                "チップは「基」で数えます（「枚」はウエハー）。" for column in wrong_counters(line))
         report = _textlint(list(copies), CONFIG)
     for entry in report:
         name = copies[str(Path(entry["filePath"]).resolve())]
@@ -328,6 +342,8 @@ def lint_strings(strings: list[tuple[str, str]]) -> list[str]:
         for number, (where, text) in enumerate(strings):
             messages.extend(f"{where}: {SPACED_MAGNITUDE_RULE}: 万・億・兆は数字に続けて書きます。 「{text[:60]}」"
                             for _ in spaced_magnitudes(text))
+            messages.extend(f"{where}: {COUNTER_RULE}: チップは「基」で数えます（「枚」はウエハー）。 「{text[:60]}」"
+                            for _ in wrong_counters(text))
             sentence = text.rstrip("」）)").endswith(("。", "？", "！"))
             path = folder / f"{number:05d}.md"
             path.write_text(mark_magnitudes(text.replace("\n", " ")) + "\n", encoding="utf-8")
@@ -372,6 +388,12 @@ def test_a_magnitude_word_separated_from_its_digits_is_reported():
     assert spaced_magnitudes("557.6 万ドルと 6,710億") == [6]
     assert spaced_magnitudes("100万トークン、1 兆") == [11]
     assert spaced_magnitudes("281億 700万ドル") == [5]
+
+
+def test_only_wafers_are_counted_with_mai():
+    assert wrong_counters("H100 が 17 枚必要") == [11]
+    assert wrong_counters("月産のウエハー枚数と 12 万枚のウェハー") == []
+    assert wrong_counters("ウエハーの話。GPU 8 枚") == [14]
 
 
 def test_digits_keep_their_magnitude_word_but_not_what_follows():

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = {"ja": Path("."), "en": Path("en")}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-DATA_PAGES = {"sources", "glossary", "chips", "deepseek-models"}
+DATA_PAGES = {"sources", "glossary", "chips", "deepseek-models", "measured"}
 EXECUTABLE = ("", "text/javascript", "module", "application/javascript")
 
 
@@ -108,7 +108,9 @@ def test_every_page_has_one_json_ld_document_in_its_head(site_dir, lang):
 def test_data_pages_are_datasets_the_home_page_a_website_the_rest_articles(site_dir, lang):
     for name, path in built_pages(site_dir, lang):
         document = parsed(path).json_ld()[0]
-        expected = "WebSite" if name == "" else "Dataset" if name in DATA_PAGES else "Article"
+        # The sources page lists the record files; each file's records have a page of their own.
+        listing = name in DATA_PAGES or name.startswith("sources/")
+        expected = "WebSite" if name == "" else "Dataset" if listing else "Article"
         assert document["@type"] == expected, (name, document["@type"])
         if expected == "Article":
             assert document["headline"] == document["name"][:110] and document["author"]["name"]

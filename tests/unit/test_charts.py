@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from dscalc import charts
 from dscalc.charts import (BarChart, BarGroup, BarSeries, Event, EventTimeline, GanttChart,
                            LineChart, Marker, Point, Region, ScatterChart, Series, Span)
-from dscalc.framework.text import Text
+from dscalc.framework.text import Text, localize
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG_JA = "日本語のとても長いラベルが入っても重ならずに折り返されることを確かめるための文字列"
@@ -49,7 +49,7 @@ def assert_no_overlap(svg: str):
 
 
 def example(title_en: str):
-    return next(chart for chart in examples() if charts.localize(chart.title, "en") == title_en)
+    return next(chart for chart in examples() if localize(chart.title, "en") == title_en)
 
 
 def examples():

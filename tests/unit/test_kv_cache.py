@@ -3,7 +3,7 @@
 import pytest
 
 import dscalc
-from dscalc.model.configs import read_attention
+from dscalc.model.layout import read_attention
 
 # "Insights into DeepSeek-V3: Scaling Challenges and Reflections on Hardware for AI
 # Architectures" (ISCA 2025, arXiv:2505.09343), Table 1: KV cache per token in BF16.

@@ -205,6 +205,10 @@ RECORD_EXCEPTIONS = {
         result["matmul_params_per_token"], value),
     ("deepseek-v2-lite", "active_params"): lambda computed, value, result: agrees(
         result["matmul_params_per_token"], value, 0.025),
+    # DeepSeek-V4 as V3: "49B" and "13B" are the weights multiplied per token (48.85B and
+    # 13.27B); counted the vendors' way (49.78B, 13.80B) they would read 50B and 14B.
+    ("deepseek-v4-pro", "active_params"): matmul_agrees,
+    ("deepseek-v4-flash", "active_params"): matmul_agrees,
 }
 RECORDED = [(model_id, key, item["value"])
             for model_id, record in dscalc.data.models().items()

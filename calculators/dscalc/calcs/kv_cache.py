@@ -1,6 +1,6 @@
 """KV cache of a decoder, layer by layer, as the reference implementation stores it.
 
-Every layer keeps one of four things (``dscalc.model.configs.read_layout`` reads which from the config):
+Every layer keeps one of four things (``dscalc.model.layout.read_layout`` reads which from the config):
 
 - **a growing cache** (full attention): ``E = 2 n_kv d_h b`` bytes per token (MHA/GQA/MQA) or
   ``E = (d_c + d_h^R) b`` (MLA), for every one of the ``T`` tokens;
@@ -43,10 +43,12 @@ from functools import lru_cache
 
 from .. import data
 from ..framework import inputs
+from ..model import compressed_attention, gemma4
 from ..charts import LineChart, Marker, Series
-from ..model.configs import (CHUNKED, FULL, INDEXED, INDEXER_SCALE_BLOCK, LINEAR, MAMBA, SLIDING,
-                             SOFTMAX_KINDS, Attention, Indexer, Layout, get_int,
-                             language_model_config, read_layout)
+from ..model.attention import INDEXER_SCALE_BLOCK, Attention, Indexer
+from ..model.config_keys import get_int, language_model_config
+from ..model.layout import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, SLIDING, SOFTMAX_KINDS, Layout,
+                            read_layout)
 from ..framework.errors import ValidationError
 from ..framework.schema import Calculator, ChartSlot, Choice, Field, Output
 from ..framework.text import Text
@@ -67,10 +69,10 @@ CHART_CONTEXTS = tuple(2**power for power in range(10, 21))
 CHART_TICKS = ((2**10, "1K"), (2**12, "4K"), (2**14, "16K"), (2**16, "64K"), (2**18, "256K"),
                (2**20, "1M"))
 
-#: The designs drawn side by side: MLA, MLA + DSA, sliding window, chunked, Gated DeltaNet
-#: hybrid, and a dense GQA model (presets from data/models).
-DESIGN_MODELS = ("deepseek-v3", "deepseek-v3.2", "gpt-oss-120b", "llama-4-maverick-17b-128e",
-                 "qwen3.5-397b-a17b", "qwen2.5-72b")
+#: The designs drawn side by side: MLA, MLA + DSA, CSA/HCA, sliding window, chunked, Gated
+#: DeltaNet hybrid, and a dense GQA model (presets from data/models).
+DESIGN_MODELS = ("deepseek-v3", "deepseek-v3.2", "deepseek-v4-pro", "deepseek-v4-flash",
+                 "gpt-oss-120b", "llama-4-maverick-17b-128e", "qwen3.5-397b-a17b", "qwen2.5-72b")
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -142,10 +144,41 @@ def window_tokens(layout: Layout, kind: str, context_length: int) -> int:
     return min(context_length, size - 1)
 
 
+def _compressed_cache_size(layout: Layout, context_length: int, bytes_per_element: int,
+                           batch_size: int, storage: str) -> CacheSize:
+    """DeepSeek-V4 (``dscalc.model.compressed_attention``): the compressed entries grow; windows,
+    compressor buffers and overlap state are bounded. Growth per token is averaged over the
+    compression rates (exact when ``T`` is a multiple of them)."""
+    size = compressed_attention.cache(layout, context_length, bytes_per_element, storage)
+    per_token = int(size.per_token) if float(size.per_token).is_integer() else size.per_token
+    index = compressed_attention.index_key_bytes(layout.compressed, bytes_per_element, storage)
+    return CacheSize(bytes_per_token=per_token,
+                     growing_bytes=_whole(size.growing * batch_size),
+                     window_bytes=size.window * batch_size, state_bytes=size.state * batch_size,
+                     bytes_read_per_decode_step=_whole(size.read * batch_size),
+                     window_tokens=size.window_tokens,
+                     indexer_bytes_per_token=_whole(index))
+
+
+def _whole(value: float):
+    return int(value) if float(value).is_integer() else value
+
+
 def cache_size(layout: Layout, context_length: int, bytes_per_element: int,
-               batch_size: int = 1, indexer_format: str = FP8_SCALED) -> CacheSize:
+               batch_size: int = 1, indexer_format: str = FP8_SCALED,
+               compressed_storage: str = compressed_attention.MODEL_DTYPE) -> CacheSize:
     """The cache of ``batch_size`` sequences of ``context_length`` tokens, and what one decode
     step reads from it (see the module docstring)."""
+    if layout.compressed is not None:
+        return _compressed_cache_size(layout, context_length, bytes_per_element, batch_size,
+                                      compressed_storage)
+    if layout.per_layer is not None:  # Gemma 4: per-layer head widths, shared layers
+        per_token, window, read, kept = gemma4.cache(layout, context_length, bytes_per_element)
+        return CacheSize(bytes_per_token=per_token,
+                         growing_bytes=per_token * context_length * batch_size,
+                         window_bytes=window * batch_size, state_bytes=0,
+                         bytes_read_per_decode_step=read * batch_size, window_tokens=kept,
+                         indexer_bytes_per_token=0)
     attention = layout.attention
     entry = attention_bytes_per_token(attention, bytes_per_element)
     index = (indexer_bytes_per_token(layout.indexer, indexer_format, bytes_per_element)
@@ -171,10 +204,11 @@ def cache_size(layout: Layout, context_length: int, bytes_per_element: int,
 
 
 def cache_for_config(config: dict, context_length: int, kv_dtype: str = "bf16",
-                     batch_size: int = 1, indexer_format: str = FP8_SCALED) -> CacheSize:
+                     batch_size: int = 1, indexer_format: str = FP8_SCALED,
+                     compressed_storage: str = compressed_attention.MODEL_DTYPE) -> CacheSize:
     """``cache_size`` straight from a config (for other calculators: memory, roofline)."""
     return cache_size(read_layout(config), context_length, inputs.BYTES_PER_ELEMENT[kv_dtype],
-                      batch_size, indexer_format)
+                      batch_size, indexer_format, compressed_storage)
 
 
 def variant_bytes_per_token(kind: str, *, num_layers: int, num_heads: int, head_dim: int | None,
@@ -221,7 +255,8 @@ def compute(values: dict) -> dict:
     attention = layout.attention
     width = inputs.BYTES_PER_ELEMENT[values["kv_dtype"]]
     context, batch = values["context_length"], values["batch_size"]
-    size = cache_size(layout, context, width, batch, values["indexer_cache"])
+    size = cache_size(layout, context, width, batch, values["indexer_cache"],
+                      values["compressed_storage"])
     head_dim = comparison_head_dim(attention, config, values["head_dim"])
     groups = min(values["gqa_groups"], attention.num_heads)
     attention_layers = sum(layout.count(kind) for kind in SOFTMAX_KINDS)
@@ -230,7 +265,8 @@ def compute(values: dict) -> dict:
              "mla_latent_dim": values["mla_latent_dim"], "mla_rope_dim": values["mla_rope_dim"]}
     mla = attention.mla
     conv, state = recurrent_state_bytes(layout)
-    counts = {kind: layout.count(kind) for kind in dict.fromkeys(layout.kinds)}
+    counts = {kind: layout.kinds.count(kind) for kind in dict.fromkeys(layout.kinds)}
+    compressed = layout.compressed
     return {
         "model_name": inputs.model_name(values["model"], values["config"]),
         "config_source": origin,
@@ -249,8 +285,15 @@ def compute(values: dict) -> dict:
         "sliding_window": layout.window,
         "attention_chunk_size": layout.chunk,
         "window_tokens_kept": size.window_tokens,
-        "index_head_dim": layout.indexer.head_dim if layout.indexer else None,
-        "index_topk": layout.indexer.topk if layout.indexer else None,
+        "index_head_dim": (compressed.index_head_dim if compressed else
+                           layout.indexer.head_dim if layout.indexer else None),
+        "index_topk": (compressed.index_topk if compressed else
+                       layout.indexer.topk if layout.indexer else None),
+        "per_layer_shapes": layout.per_layer is not None,
+        "compress_rate_csa": compressed.csa_rate if compressed else None,
+        "compress_rate_hca": compressed.hca_rate if compressed else None,
+        "compressed_entry_bytes": (compressed_attention.entry_bytes(
+            compressed, width, values["compressed_storage"]) if compressed else None),
         "indexer_bytes_per_token_per_layer": size.indexer_bytes_per_token,
         "conv_state_bytes_per_layer": conv,
         "recurrent_state_bytes_per_layer": state,
@@ -280,7 +323,63 @@ def _i(value: int) -> str:
     return latex_int(value)
 
 
+def _num(value) -> str:
+    return _i(value) if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _compressed_formula(values: dict, out: dict) -> list[str]:
+    counts = out["layer_counts"]
+    csa, hca = counts.get(compressed_attention.CSA, 0), counts.get(compressed_attention.HCA, 0)
+    sliding = counts.get(SLIDING, 0)
+    entry, index = out["compressed_entry_bytes"], out["indexer_bytes_per_token_per_layer"]
+    m, m2 = out["compress_rate_csa"], out["compress_rate_hca"]
+    context = values["context_length"]
+    return [
+        rf"E = {_num(entry)}\ \text{{B}},\quad E_I = {_num(index)}\ \text{{B}}",
+        rf"M_{{\text{{token}}}} = L_{{\text{{CSA}}}}\,\tfrac{{E + E_I}}{{m}} + "
+        rf"L_{{\text{{HCA}}}}\,\tfrac{{E}}{{m'}} = {_i(csa)} \times \tfrac{{{_num(entry)} + "
+        rf"{_num(index)}}}{{{m}}} + {_i(hca)} \times \tfrac{{{_num(entry)}}}{{{m2}}} = "
+        rf"{_num(out['bytes_per_token'])}\ \text{{B}}",
+        rf"M_W = (2 L_{{\text{{SWA}}}} + L_{{\text{{CSA}}}} + L_{{\text{{HCA}}}})\,\min(T, W - 1)\,E"
+        rf" = {_i(2 * sliding + csa + hca)} \times \min({_i(context)}, "
+        rf"{_i(out['sliding_window'] - 1)}) \times {_num(entry)} = "
+        rf"{_i(out['window_bytes'] // values['batch_size'])}\ \text{{B}}",
+        rf"M = N\,(L_{{\text{{CSA}}}} \lfloor T/m \rfloor (E + E_I) + L_{{\text{{HCA}}}}"
+        rf" \lfloor T/m' \rfloor E + M_W + M_{{\text{{buf}}}}) = "
+        rf"\text{{{format_bytes(out['total_bytes'])}}}",
+        rf"R = N\,(M_W + L_{{\text{{CSA}}}} (\min(\lfloor T/m \rfloor, k)\,E + \lfloor T/m "
+        rf"\rfloor E_I) + L_{{\text{{HCA}}}} \lfloor T/m' \rfloor E) = "
+        rf"\text{{{format_bytes(out['bytes_read_per_decode_step'])}}}",
+    ]
+
+
+def _per_layer_formula(values: dict, out: dict) -> list[str]:
+    """Gemma 4: one entry size per layer shape; shared layers keep nothing."""
+    config, _ = inputs.resolve_config(values["model"], values["config"])
+    gemma = read_layout(config, {name: values[name] for name in OVERRIDE_FIELDS}).per_layer
+    width, lines = out["bytes_per_element"], []
+    for kind, symbol in ((FULL, "G"), (SLIDING, "W")):
+        shapes = [layer for layer in gemma.layers if layer.kind == kind]
+        if not shapes:
+            continue
+        shape, kept = shapes[0], sum(not layer.shared for layer in shapes)
+        entry = 2 * shape.kv_heads * shape.head_dim * width
+        lines.append(rf"E_{symbol} = 2\,n_{{kv}}\,d_h\,b = 2 \times {_i(shape.kv_heads)} \times "
+                     rf"{_i(shape.head_dim)} \times {_i(width)} = {_i(entry)}\ \text{{B}}"
+                     rf"\quad (L_{symbol} = {_i(kept)})")
+    lines.append(rf"M_{{\text{{token}}}} = L_G\,E_G = {_i(out['bytes_per_token'])}\ \text{{B}},\quad "
+                 rf"M_W = L_W \min(T, W - 1)\,E_W = "
+                 rf"{_i(out['window_bytes'] // values['batch_size'])}\ \text{{B}}")
+    total = format_bytes(out["total_bytes"])
+    lines.append(rf"M = N\,(M_{{\text{{token}}}}\,T + M_W) = \text{{{total}}}")
+    return lines
+
+
 def formula(values: dict, out: dict) -> list[str]:
+    if out["design"] == "csa-hca":
+        return _compressed_formula(values, out)
+    if out["per_layer_shapes"]:
+        return _per_layer_formula(values, out)
     width = _i(out["bytes_per_element"])
     counts = out["layer_counts"]
     context, batch = values["context_length"], values["batch_size"]
@@ -359,6 +458,35 @@ def formula(values: dict, out: dict) -> list[str]:
 def notes(values: dict, out: dict) -> list[Text]:
     found = []
     counts = out["layer_counts"]
+    if out["design"] == "csa-hca":
+        found.append(Text(
+            "DeepSeek-V4 は transformers 5.24 の DeepseekV4 キャッシュと同じ数え方です。全層に直近 W − 1 "
+            "トークンの窓（キーとバリューは同じベクトル）があり、CSA 層は m トークンごと、HCA 層は m′ "
+            "トークンごとに圧縮エントリを 1 個ためます。まだ圧縮されていない端数のトークンと CSA の"
+            "重なり状態（ゲートは FP32）は上限のある部分に入れています。",
+            "DeepSeek-V4 is counted as transformers 5.24’s DeepseekV4 cache holds it: every layer "
+            "keeps a window of the last W − 1 tokens (key and value are one vector); CSA layers add "
+            "one compressed entry per m tokens, HCA layers one per m′ tokens. Tokens not yet "
+            "compressed and CSA’s overlap state (gates in FP32) are in the bounded part."))
+        if values["compressed_storage"] == compressed_attention.DEEPSEEK_STORAGE:
+            found.append(Text(
+                "DeepSeek の形式: 窓と圧縮エントリは FlashMLA の MODEL1 形式（FP8 448 個＋BF16 の RoPE "
+                "64 個＋スケール 8 バイト＝584 バイト）、インデクサ・キーは FP4（d_I / 2 バイト、スケールは"
+                "形式が読めないため含めません）。圧縮前の端数と重なり状態は BF16／FP32 のままです。",
+                "DeepSeek’s format: window and compressed entries in FlashMLA’s MODEL1 layout "
+                "(448 FP8 + 64 BF16 RoPE values + 8 scale bytes = 584 bytes), indexer keys in FP4 "
+                "(d_I / 2 bytes; their scales are not counted, no layout could be read). Buffers "
+                "and overlap state stay BF16/FP32."))
+        return found
+    if out["per_layer_shapes"]:
+        found.append(Text(
+            "Gemma 4 は transformers 5.24 と同じく層ごとに数えています。全体を見る層は global_head_dim と"
+            "（attention_k_eq_v のとき）num_global_key_value_heads の幅です。KV を共有する最後の層は"
+            "キャッシュを持たず、読み出しだけを数えます。",
+            "Gemma 4 is counted layer by layer as transformers 5.24 builds it: the layers that see "
+            "everything use global_head_dim and (with attention_k_eq_v) "
+            "num_global_key_value_heads; the last, KV-sharing layers keep no cache and count "
+            "only in the bytes read."))
     if counts.get(SLIDING):
         found.append(Text(
             "スライディング層は transformers の DynamicCache と同じく直近 W − 1 = {kept:,} トークンだけを"
@@ -534,6 +662,19 @@ KV_CACHE = Calculator(
                                                 "Same type as the cache (transformers)"))),
               help=Text("DeepSeek-V3.2 のような DSA のモデルだけに効きます。",
                         "Matters only for DSA models such as DeepSeek-V3.2.")),
+        Field("compressed_storage", "choice", Text("DeepSeek-V4 のキャッシュの保存形式",
+                                                   "DeepSeek-V4 cache stored as"),
+              default=compressed_attention.MODEL_DTYPE, advanced=True,
+              choices=(Choice(compressed_attention.MODEL_DTYPE,
+                              Text("上で選んだ数値型（transformers）",
+                                   "The data type chosen above (transformers)")),
+                       Choice(compressed_attention.DEEPSEEK_STORAGE,
+                              Text("DeepSeek の形式（FP8 ＋ BF16 の RoPE、FP4 インデクサ）",
+                                   "DeepSeek's format (FP8 + BF16 RoPE, FP4 indexer)"))),
+              help=Text("DeepSeek-V4 のモデルだけに効きます。DeepSeek の形式は 1 エントリ 584 バイト"
+                        "（FlashMLA）、インデクサ・キーは FP4（V4 報告書の写し）です。",
+                        "Matters only for DeepSeek-V4 models. DeepSeek's format is 584 bytes per "
+                        "entry (FlashMLA) with FP4 indexer keys (V4 report, read in copies).")),
         _override("num_hidden_layers", "層数 L", "Layers L", "num_layers"),
         _override("num_attention_heads", "アテンションヘッド数", "Attention heads", "num_heads"),
         _override("num_key_value_heads", "KV ヘッド数 n_kv", "KV heads n_kv", "num_kv_heads"),
@@ -610,6 +751,12 @@ KV_CACHE = Calculator(
         Output("model_dtype_stated", Text("モデルの数値型が config にあるか",
                                           "Model data type stated in the config"), "data"),
         Output("window_bytes", Text("窓の層の分", "Window layers"), "data"),
+        Output("per_layer_shapes", Text("層ごとに形が違うか（Gemma 4）",
+                                        "Layer shapes differ (Gemma 4)"), "data"),
+        Output("compress_rate_csa", Text("CSA の圧縮率 m", "CSA compression rate m"), "data"),
+        Output("compress_rate_hca", Text("HCA の圧縮率 m′", "HCA compression rate m′"), "data"),
+        Output("compressed_entry_bytes", Text("圧縮エントリ 1 個（バイト）",
+                                              "One compressed entry (bytes)"), "data"),
         Output("state_bytes", Text("固定サイズの状態の分", "Fixed-size states"), "data"),
         Output("comparison_head_dim", Text("比較に使うヘッド次元", "Head dimension of the variants"),
                "data"),

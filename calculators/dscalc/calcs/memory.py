@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from .. import data
 from ..framework import inputs
-from ..model.configs import read_layout
+from ..model.layout import read_layout
 from ..framework.errors import ValidationError
 from ..model.params import model_size
 from ..framework.schema import Calculator, Output
@@ -66,7 +66,10 @@ def _weights_and_kv(values: dict) -> dict:
                        inputs.BYTES_PER_ELEMENT[values["kv_dtype"]])
     return {"weight_params": params, "params_from": params_from, "mtp_params": mtp,
             "kv_cache_bytes_per_token": cache.bytes_per_token,
-            "kv_cache_bounded_bytes": cache.bounded_bytes, "has_kv_shape": True,
+            # total − growth × T: the bounded part, and for DeepSeek-V4 also what the averaged
+            # growth misses between two compressed entries (so the sum stays exact)
+            "kv_cache_bounded_bytes": cache.total_bytes - cache.bytes_per_token * values[
+                "context_length"], "has_kv_shape": True,
             "config_source": origin}
 
 

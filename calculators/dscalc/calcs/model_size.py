@@ -17,7 +17,8 @@ attention; ``recurrent_flops_per_token`` counts their state read-out and update,
 Which configs are understood: ``model_type`` llama, mistral, qwen2, qwen3, qwen2_moe, qwen3_moe,
 mixtral, phimoe, deepseek_v2, deepseek_v3, deepseek_v32 (DSA), gpt_oss, llama4 (its
 ``text_config``; the vision encoder separately), qwen3_next, qwen3_5_moe (its ``text_config``),
-nemotron_h and gpt3 (the GPT-3 paper's Table 2.1 written as a config). Any other ``model_type`` (which must then state ``tie_word_embeddings``) is read by its
+nemotron_h, deepseek_v4 (``dscalc.model.compressed_attention``: CSA/HCA, mHC, grouped output
+projection, hash-routed MoE) and gpt3 (the GPT-3 paper's Table 2.1 written as a config). Any other ``model_type`` (which must then state ``tie_word_embeddings``) is read by its
 keys as a Llama-style decoder, unless a key marks an architecture the reader cannot count; then
 the config is refused with a message naming that key rather than counted wrongly.
 """
@@ -62,6 +63,7 @@ def compute(values: dict) -> dict:
         "shared_expert_params": counts.shared_experts,
         "router_params": counts.router,
         "norm_params": counts.norm,
+        "hyper_connection_params": counts.hyper_connections,
         "forward_flops_per_token": 2 * counts.matmul,
         "attention_flops_per_token": size.attention_flops_per_token(values["context_length"]),
         "recurrent_flops_per_token": size.recurrent_flops_per_token,
@@ -76,10 +78,10 @@ def compute(values: dict) -> dict:
 def formula(values: dict, out: dict) -> list[str]:
     o = {name: latex_int(value) for name, value in out.items()
          if isinstance(value, int) and not isinstance(value, bool)}
-    extra_terms = "".join(rf" + N_{{\text{{{name}}}}}" for name, key in
-                          (("idx", "indexer_params"), ("rec", "recurrent_params")) if out[key])
-    extra_values = "".join(f" + {o[key]}" for key in ("indexer_params", "recurrent_params")
-                           if out[key])
+    extra = (("idx", "indexer_params"), ("rec", "recurrent_params"),
+             ("hc", "hyper_connection_params"))
+    extra_terms = "".join(rf" + N_{{\text{{{name}}}}}" for name, key in extra if out[key])
+    extra_values = "".join(f" + {o[key]}" for _, key in extra if out[key])
     lines = [
         rf"N = N_{{\text{{emb}}}} + N_{{\text{{head}}}} + N_{{\text{{attn}}}}{extra_terms}"
         rf" + N_{{\text{{mlp}}}} + N_E + N_S + N_r + N_{{\text{{norm}}}} = "
@@ -101,6 +103,11 @@ def formula(values: dict, out: dict) -> list[str]:
             rf" \times {latex_int(values['context_length'])} \times {o['num_heads']} \times "
             rf"({o['qk_head_dim']} + {o['v_head_dim']}) = {o['attention_flops_per_token']}"
             rf"\ \text{{FLOP}}")
+    elif out["counted_as"].startswith("deepseek_v4"):
+        lines.append(
+            rf"C_{{\text{{attn}}}} = \sum_{{\ell}} 2\,T_\ell\,n_h\,(d_{{qk}} + d_v)"
+            rf" + 2\,\lfloor T/m \rfloor\,H_I\,d_I\,L_{{\text{{CSA}}}} = "
+            rf"{o['attention_flops_per_token']}\ \text{{FLOP}}")
     else:
         lines.append(
             rf"C_{{\text{{attn}}}} = \sum_{{\ell}} 2\,T_\ell\,n_h\,(d_{{qk}} + d_v)"
@@ -121,10 +128,11 @@ def formula(values: dict, out: dict) -> list[str]:
 def notes(values: dict, out: dict) -> list[Text]:
     found = []
     if "mtp_not_counted" in out["counting_notes"]:
-        found.append(Text("この config は MTP 層（mtp_num_hidden_layers）を宣言していますが、その構成は"
-                          "数え方が分からないため含めていません。",
-                          "The config declares MTP layers (mtp_num_hidden_layers) whose layout "
-                          "is not known here; they are not counted."))
+        found.append(Text("この config は MTP 層（mtp_num_hidden_layers または num_nextn_predict_layers）を"
+                          "宣言していますが、transformers が組み立てないか構成が分からないため含めていません。",
+                          "The config declares MTP layers (mtp_num_hidden_layers or "
+                          "num_nextn_predict_layers) that transformers does not build or whose "
+                          "layout is not known here; they are not counted."))
     if "vision_not_counted" in out["counting_notes"]:
         found.append(Text("画像エンコーダ（vision_config）は数えていません。総パラメータ数は言語モデルだけです。",
                           "The vision encoder (vision_config) is not counted: the totals are the "
@@ -189,6 +197,7 @@ MODEL_SIZE = Calculator(
         _params("shared_expert_params", "共有エキスパート", "Shared experts"),
         _params("router_params", "ルータ（ゲート）", "Router (gates)"),
         _params("norm_params", "正規化層", "Norms"),
+        _params("hyper_connection_params", "ハイパーコネクション（mHC）", "Hyper-connections (mHC)"),
         Output("forward_flops_per_token", Text("順伝播 FLOPs/トークン（2 × 掛け算する重み）",
                                                "Forward FLOPs per token (2 × weights multiplied)"),
                "flops"),
@@ -234,6 +243,10 @@ MODEL_SIZE = Calculator(
                              "linear-attention / Mamba layers and state elements per layer")),
         ("N_{\\text{idx}},\\ N_{\\text{rec}}", Text("インデクサ、線形アテンション／Mamba のミキサー",
                                                      "indexer, linear-attention / Mamba mixers")),
+        ("N_{\\text{hc}}", Text("ハイパーコネクション（mHC、DeepSeek-V4）",
+                                 "hyper-connections (mHC, DeepSeek-V4)")),
+        ("m,\\ L_{\\text{CSA}}", Text("DeepSeek-V4 の CSA の圧縮率と層の数",
+                                         "DeepSeek-V4's CSA compression rate and layers")),
         ("N_{\\text{vis}}", Text("画像エンコーダと射影", "vision encoder and projector")),
     ),
 )

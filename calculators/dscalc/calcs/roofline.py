@@ -26,8 +26,11 @@ import dataclasses
 
 from .. import data
 from ..framework import inputs
+from ..hardware import measured, measured_view
 from ..charts import BarChart, BarSeries, LineChart, Point, Series
-from ..model.configs import language_model_config, read_attention, read_moe
+from ..model.layout import read_attention
+from ..model.config_keys import language_model_config
+from ..model.moe import read_moe
 from ..framework.errors import ValidationError
 from ..model.params import model_size
 from ..hardware.roofline_model import (ATTENTION_CHAIN, COMPUTE_CHAIN, PRECISION_FIELDS, ModelShape,
@@ -48,6 +51,10 @@ COMPARISONS = {
     "none": (),
 }
 KIND_LABEL = {"gpu": "GPU", "tpu": "TPU", "asic": "ASIC"}
+#: The system the latency-throughput front is drawn for when no measured record is shown:
+#: chips (one 8-chip node) and output tokens per request (the input is the context length).
+FRONT_CHIPS = 8
+FRONT_OUTPUT_TOKENS = 1_024
 #: Arithmetic intensities plotted (FLOP per byte), log axis.
 X_TICKS = ((0.1, "0.1"), (1.0, "1"), (10.0, "10"), (100.0, "100"), (1e3, "1K"), (1e4, "10K"),
            (1e5, "100K"), (1e6, "1M"))
@@ -71,7 +78,12 @@ def model_shape(config: dict, kv_dtype: str, context_length: int) -> tuple[Model
     else:
         expert, experts, top_k, moe_layers = 0, 0, 0, 0
     prefill_attention = size.attention_flops_per_token(1)
-    if attention.mla is not None:
+    if size.layout is not None and size.layout.compressed is not None:
+        # DeepSeek-V4's attention is not linear in T (windows, top-k, rates): its FLOPs at this
+        # context, spread over the cached tokens, so that ``T ×`` gives them back exactly.
+        prefill_attention = size.attention_flops_per_token(context_length) / context_length
+        decode_attention = prefill_attention
+    elif attention.mla is not None:
         mla = attention.mla
         decode_attention = (2 * attention.num_layers * attention.num_heads
                             * (2 * mla.kv_lora_rank + mla.rope_dim))
@@ -219,6 +231,7 @@ def compute(values: dict) -> dict:
     batch1 = decode_work(shape, 1, context, ep_degree, bytes_per_weight)
     memory = chip.get("memory_bytes")
     return {
+        **_measured(values),
         "model_name": inputs.model_name(values["model"], values["config"]),
         "config_source": origin,
         **facts,
@@ -268,6 +281,27 @@ def compute(values: dict) -> dict:
         "chips": [main] + comparison,
         "skipped_chips": skipped,
     }
+
+
+def _measured(values: dict) -> dict:
+    """Published results for this model and chip beside their own ceilings, and the ceiling
+    curves of the latency-throughput front (a pasted config has neither)."""
+    if values["config"]:
+        return {"measured": [], "measured_count": 0, "measured_best_share": None,
+                "measured_worst_share": None, "measured_best_id": "", "measured_worst_id": "",
+                "front_curves": []}
+    rows = [measured.compare(record) for record in measured.matching(values["model"], values["chip"])]
+    best, worst = measured.extremes(rows)
+    conditions = measured_view.curve_conditions(rows, FRONT_CHIPS, values["context_length"],
+                                                FRONT_OUTPUT_TOKENS)
+    curves = measured_view.front_curves(values["model"], data.chips()[values["chip"]],
+                                        values["weight_dtype"], values["kv_dtype"], conditions)
+    return {"measured": rows, "measured_count": len(rows),
+            "measured_best_share": best["share"] if best else None,
+            "measured_worst_share": worst["share"] if worst else None,
+            "measured_best_id": best["id"] if best else "",
+            "measured_worst_id": worst["id"] if worst else "",
+            "front_curves": curves}
 
 
 # --------------------------------------------------------------------------- presentation
@@ -376,6 +410,37 @@ def throughput_chart(values: dict, out: dict) -> BarChart:
                          "The shorter bar is the chip's ceiling."))
 
 
+def front_chart(values: dict, out: dict) -> LineChart:
+    """Tokens/s per chip against tokens/s per user: ceilings and published measurements."""
+    return measured_view.front_chart(out["model_name"], out["chip_name"], values["weight_dtype"],
+                                     out["front_curves"], out["measured"])
+
+
+def measured_notes(values: dict, out: dict) -> list[Text]:
+    """One sentence per published result, and how its ceiling was taken."""
+    if not out["measured"]:
+        return [Text("このモデルとチップの組み合わせで公表された測定結果は data/measured/ にありません。",
+                     "No published measurement of this model on this chip is in "
+                     "data/measured/.")] if not values["config"] else []
+    found = [Text("測定値の上限は、記録の条件（重みと KV キャッシュの数値型、チップ数、入出力の長さ、同時接続数または"
+                  "レイテンシ目標）で計算しています。チップ数分を理想的な 1 台と見なし（重みは 1 組、通信なし）、"
+                  "プリフィルの時間も含めます。",
+                  "Each measurement's ceiling is computed at the record's own conditions (weight "
+                  "and KV-cache formats, chip count, input and output lengths, concurrency or "
+                  "latency target), treating its chips as one ideal machine (weights stored once, "
+                  "no communication) and counting the prefill time.")]
+    found += [measured_view.share_note(row) for row in out["measured"]]
+    other = sorted({row["weights"].upper() for row in out["measured"]
+                    if row["weights"] != values["weight_dtype"]})
+    if other:
+        found.append(Text(f"グラフの線は {values['weight_dtype'].upper()} の重みの上限です。{'・'.join(other)} の記録は、"
+                          "自分の条件での上限に対する割合（%）で比べてください。",
+                          f"The chart's lines are ceilings for {values['weight_dtype'].upper()} "
+                          f"weights; compare the {', '.join(other)} records by their share of their "
+                          "own ceiling (%)."))
+    return found
+
+
 def notes(values: dict, out: dict) -> list[Text]:
     found = []
     if out["ep_degree"] != out["ep_degree_requested"]:
@@ -434,7 +499,7 @@ def notes(values: dict, out: dict) -> list[Text]:
                       "efficiency, clock throttling, how attention is implemented at long "
                       "context, speculative decoding (MTP) and interference between prefill and "
                       "decode."))
-    return found
+    return found + measured_notes(values, out)
 
 
 # --------------------------------------------------------------------------- declaration
@@ -533,6 +598,14 @@ ROOFLINE = Calculator(
                                            "Memory needed per chip (weights + KV cache)"), "bytes"),
         Output("fits_in_memory", Text("チップのメモリに収まるか", "Fits in the chip's memory"), "bool"),
         Output("config_source", Text("config の出典", "Config source"), "url"),
+        Output("measured_count", Text("このモデルとチップの公表された測定結果", "Published results for this model and chip"),
+               "count"),
+        Output("measured_best_share", Text("測定値の上限に対する割合（最大）", "Measured share of ceiling (largest)"),
+               "percent"),
+        Output("measured_best_id", Text("最大の記録", "Record with the largest share"), "text"),
+        Output("measured_worst_share", Text("測定値の上限に対する割合（最小）", "Measured share of ceiling (smallest)"),
+               "percent"),
+        Output("measured_worst_id", Text("最小の記録", "Record with the smallest share"), "text"),
         *(Output(name, Text(ja, en), "data") for name, ja, en in (
             ("attention_kind", "アテンション方式", "attention kind"),
             ("total_params", "総パラメータ数", "total parameters"),
@@ -565,13 +638,18 @@ ROOFLINE = Calculator(
             ("chip_memory_bytes", "チップのメモリ", "chip memory"),
             ("chips", "チップごとの結果", "results per chip"),
             ("skipped_chips", "外したチップ", "chips left out"),
+            ("measured", "測定結果と上限（記録ごと）", "measurements and ceilings, per record"),
+            ("front_curves", "レイテンシとスループットの上限曲線", "latency-throughput ceiling curves"),
         )),
     ),
     compute=compute,
     formula=formula,
     charts=(ChartSlot("roofline", Text("ルーフラインのグラフ", "Chart: roofline"), roofline_chart),
             ChartSlot("throughput", Text("チップごとのデコード上限", "Chart: decode ceilings by chip"),
-                      throughput_chart)),
+                      throughput_chart),
+            ChartSlot("front", Text("レイテンシとスループット: 上限と測定値",
+                                    "Chart: latency–throughput front, ceilings and measurements"),
+                      front_chart)),
     notes=notes,
     symbols=(
         ("P", Text("行列積の演算性能（密、FLOP/s）", "matrix-multiply peak (dense, FLOP/s)")),

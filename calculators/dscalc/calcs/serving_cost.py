@@ -29,6 +29,14 @@ tokens of which 342B cache hits, 168B output; R1's list prices) this gives US$87
 exactly and US$562,100 revenue against the write-up's US$562,027: the token counts are published
 rounded to the billion, which moves revenue by up to ±US$1,440.
 
+From a measured record (``measured_record``, a benchmark result in ``data/measured/``): the
+replica is the record's system — ``n`` = its chip count, ``T_out`` = its output tokens/s per
+system as normalised by ``dscalc.hardware.measured`` (η = 1: the figure is achieved, not a bound) — so
+``C_out = n p × 10^6 / (3,600 T_out u)`` traces from the benchmark cell to the dollar. The whole
+system's cost is charged to output tokens (its prefill ran on the same chips). A chip-hour price
+can come from ``data/chip_prices.json`` (``chip_hour_record``, with its date and source); it must
+be for the record's chip.
+
 Left out: hardware bought rather than rented is only as good as the owned-chip inputs; staff,
 networking, storage (the KV cache on disk), CPUs, idle capacity kept for peaks, failed requests,
 and the research and training the nodes do at night.
@@ -38,6 +46,8 @@ from __future__ import annotations
 
 import math
 
+from .. import data
+from ..hardware import measured, measured_view
 from ..charts import BarChart, BarSeries, LineChart, Marker, Series
 from ..framework.errors import ValidationError
 from ..economics.prices import PRICE_FIELDS, blended, parse_day, price_on, series_names
@@ -50,6 +60,7 @@ SECONDS_PER_DAY = 86_400
 HOURS_PER_YEAR = 8_760
 TOKENS_PER_PRICE_UNIT = 1_000_000
 TYPED = "typed"
+NONE = "none"
 RENT, OWN = "rent", "own"
 #: Throughputs plotted in the cost chart, relative to the achieved output throughput.
 CHART_FACTORS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
@@ -92,7 +103,77 @@ def revenue(hit_tokens: float, miss_tokens: float, output_tokens: float, prices:
     return {key: value * billed_share / TOKENS_PER_PRICE_UNIT for key, value in parts.items()}
 
 
-def _chip_hour(values: dict) -> float:
+def chip_price_records() -> dict[str, dict]:
+    """Chip-hour price records by id, from ``data/chip_prices.json``."""
+    return {record["id"]: record for record in data.load("chip_prices.json")["prices"]}
+
+
+def _measured(values: dict) -> dict | None:
+    """The measured record chosen, normalised; ``ValidationError`` at the field that makes it
+    unusable (no tokens/s figure, no chip count, slower per user than the floor asked for)."""
+    minimum = values["min_tokens_per_s_per_user"]
+    if values["measured_record"] == NONE:
+        if minimum is not None:
+            raise ValidationError("min_tokens_per_s_per_user",
+                                  "1 ユーザあたりの速度の下限は、測定結果の記録を選んだときだけ使います。",
+                                  "The per-user speed floor applies only when a measured record "
+                                  "is chosen.")
+        return None
+    record = measured.by_id(values["measured_record"])
+    figures = measured.normalise(record)
+    if figures["tokens_per_s_per_system"] is None or not figures["chip_count"]:
+        raise ValidationError("measured_record",
+                              "この記録にはシステム全体のトークン/秒とチップ数がそろっていないため、コストを計算できません。",
+                              "This record lacks a system tokens/s figure or a chip count, so "
+                              "no cost can be computed from it.")
+    user = figures["tokens_per_s_per_user"]
+    if minimum is not None and (user is None or user < minimum):
+        shown = "公表なし" if user is None else f"{user:,.1f}"
+        raise ValidationError("min_tokens_per_s_per_user",
+                              f"この記録の 1 ユーザあたりの速度（{shown} トークン/秒）は下限の {minimum:,g} に届きません。",
+                              f"This record's speed per user ({'not published' if user is None else f'{user:,.1f}'}"
+                              f" tokens/s) is below the floor of {minimum:,g}.")
+    return dict(figures, record=record)
+
+
+def _chip_hour(values: dict, record: dict | None) -> tuple[float, dict | None]:
+    """USD per chip-hour, and the price record it came from (``None`` when typed)."""
+    if values["chip_hour_record"] != TYPED:
+        price = chip_price_records()[values["chip_hour_record"]]
+        if values["cost_basis"] != price["basis"]:
+            raise ValidationError("chip_hour_record",
+                                  "選んだ価格の記録はレンタル価格です。チップの調達を「レンタル」にしてください。",
+                                  "The price record chosen is a rental price: set the chips to "
+                                  "rented.")
+        if record is not None and record.get("chip") != price["chip"]:
+            chip = data.chips().get(record.get("chip") or "", {}).get("name", record.get("chip"))
+            raise ValidationError("chip_hour_record",
+                                  f"価格の記録のチップ（{data.chips()[price['chip']]['name']}）が測定結果のチップ（{chip}）と違います。",
+                                  f"The price record's chip ({data.chips()[price['chip']]['name']}) "
+                                  f"is not the measured record's chip ({chip}).")
+        return float(price["usd_per_chip_hour"]), price
+    return _typed_chip_hour(values), None
+
+
+def _cost_front(chosen: dict | None, chip_hour: float, utilisation: float) -> dict:
+    """The chosen record's model and chip: every record of that pair and the roofline floor, in
+    US dollars per 1M output tokens at this chip-hour price (empty without a record)."""
+    if chosen is None:
+        return {"points": [], "curves": [], "model": "", "chip": ""}
+    record = chosen["record"]
+    model, chip_id = measured.architecture(str(record.get("model", ""))), record.get("chip") or ""
+    rows = [measured.compare(item) for item in measured.matching(model, chip_id)]
+    chip = data.chips().get(chip_id)
+    own = measured.compare(record)
+    curves = [] if chip is None else measured_view.front_curves(
+        model, chip, own["weights"], own["kv_cache"],
+        [(own["chip_count"], own["input_tokens"], own["output_tokens"])] if own["chip_count"] else [])
+    return dict(measured_view.cost_front(rows, curves, chip_hour, utilisation),
+                model=data.models().get(model, {}).get("name", model),
+                chip=chip["name"] if chip else chip_id, weights=own["weights"])
+
+
+def _typed_chip_hour(values: dict) -> float:
     if values["cost_basis"] == RENT:
         return values["chip_hour_price"]
     if values["chip_purchase_price"] is None:
@@ -168,17 +249,21 @@ def compute(values: dict) -> dict:
         raise ValidationError("cache_hit_tokens_per_day",
                               "キャッシュヒットの入力トークン数が入力トークンの総数を超えています。",
                               "Cache-hit input tokens exceed the total input tokens.")
-    chip_hour = _chip_hour(values)
-    replica_hour = chip_hour * values["chips_per_replica"]
+    chosen = _measured(values)
+    chip_hour, price = _chip_hour(values, chosen["record"] if chosen else None)
+    chips = chosen["chip_count"] if chosen else values["chips_per_replica"]
+    output_typed = chosen["tokens_per_s_per_system"] if chosen else values["output_tokens_per_s"]
+    output_efficiency = 1.0 if chosen else values["efficiency"]
+    replica_hour = chip_hour * chips
     input_tps = achieved_throughput(values["input_tokens_per_s"], values["efficiency"])
-    output_tps = achieved_throughput(values["output_tokens_per_s"], values["efficiency"])
+    output_tps = achieved_throughput(output_typed, output_efficiency)
     utilisation = values["utilisation"]
     cost_in = cost_per_million_tokens(replica_hour, input_tps, utilisation)
     cost_out = cost_per_million_tokens(replica_hour, output_tps, utilisation)
     output_tokens = values["output_tokens_per_day"]
     implied = replicas_needed(total_input, output_tokens, input_tps, output_tps, utilisation)
     replicas = implied if values["replicas"] is None else values["replicas"]
-    chip_hours = replicas * values["chips_per_replica"] * 24
+    chip_hours = replicas * chips * 24
     daily_cost = chip_hours * chip_hour
     prices, origin = _prices(values)
     earned = revenue(hit, total_input - hit, output_tokens, prices, values["billed_share"])
@@ -203,7 +288,21 @@ def compute(values: dict) -> dict:
         "replicas_implied": implied,
         "replicas_used": replicas,
         "replicas_from": "implied" if values["replicas"] is None else "typed",
-        "chips_in_service": replicas * values["chips_per_replica"],
+        "chips_in_service": replicas * chips,
+        "chips_per_replica_used": chips,
+        "output_tokens_per_s_used": output_typed,
+        "output_efficiency_used": output_efficiency,
+        "measured_id": chosen["record"]["id"] if chosen else "",
+        "measured_system": chosen["record"].get("system", "") if chosen else "",
+        "measured_chip": chosen["record"].get("chip", "") if chosen else "",
+        "measured_tokens_per_s_per_chip": chosen["tokens_per_s_per_chip"] if chosen else None,
+        "measured_tokens_per_s_per_user": chosen["tokens_per_s_per_user"] if chosen else None,
+        "measured_source_url": chosen["record"].get("source_url", "") if chosen else "",
+        "chip_hour_record": price["id"] if price else "",
+        "chip_hour_source_url": price["source_url"] if price else "",
+        "chip_hour_date": price["date"] if price else "",
+        "chip_hour_status": price["status"] if price else "typed",
+        "measured_front": _cost_front(chosen, chip_hour, values["utilisation"]),
         "chip_hours_per_day": chip_hours,
         "daily_cost": daily_cost,
         "cache_hit_share": hit / total_input if total_input else 0.0,
@@ -234,16 +333,16 @@ def formula(values: dict, out: dict) -> list[str]:
             rf"{_n(out['chip_hour_cost'])}\ \text{{USD/h}}")
     lines += [
         rf"C_{{\text{{in}}}} = \frac{{n\,p \times 10^6}}{{3600\,T_{{\text{{in}}}}\,\eta\,u}} = "
-        rf"\frac{{{values['chips_per_replica']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
+        rf"\frac{{{out['chips_per_replica_used']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
         rf"{{3600 \times {_n(values['input_tokens_per_s'])} \times {_n(values['efficiency'])} \times "
         rf"{_n(values['utilisation'])}}} = {_n(out['cost_per_million_input'])}\ \text{{USD}}",
         rf"C_{{\text{{out}}}} = \frac{{n\,p \times 10^6}}{{3600\,T_{{\text{{out}}}}\,\eta\,u}} = "
-        rf"\frac{{{values['chips_per_replica']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
-        rf"{{3600 \times {_n(values['output_tokens_per_s'])} \times {_n(values['efficiency'])} \times "
+        rf"\frac{{{out['chips_per_replica_used']} \times {_n(out['chip_hour_cost'])} \times 10^6}}"
+        rf"{{3600 \times {_n(out['output_tokens_per_s_used'])} \times {_n(out['output_efficiency_used'])} \times "
         rf"{_n(values['utilisation'])}}} = {_n(out['cost_per_million_output'])}\ \text{{USD}}",
         rf"R = \frac{{I}}{{86400\,T_{{\text{{in}}}}\,\eta\,u}} + \frac{{O}}{{86400\,T_{{\text{{out}}}}\,\eta\,u}}"
         rf" = {_n(out['replicas_implied'])}",
-        rf"\text{{cost}} = R\,n \times 24\,p = {_n(out['replicas_used'])} \times {values['chips_per_replica']}"
+        rf"\text{{cost}} = R\,n \times 24\,p = {_n(out['replicas_used'])} \times {out['chips_per_replica_used']}"
         rf" \times 24 \times {_n(out['chip_hour_cost'])} = {_n(out['daily_cost'])}\ \text{{USD}}",
         rf"\text{{revenue}} = s\,\frac{{H\,p_{{\text{{hit}}}} + (I - H)\,p_{{\text{{miss}}}} + O\,p_{{\text{{out}}}}}}{{10^6}}"
         rf" = {_n(values['billed_share'])} \times \frac{{{_n(values['cache_hit_tokens_per_day'])} \times "
@@ -282,6 +381,22 @@ def notes(values: dict, out: dict) -> list[Text]:
         found.append(Text("料金は通常（2026 年 8 月 16 日からはピーク時間帯）の料金とオフピーク料金を、オフピークの割合 {s:.0%} で混ぜた値です。",
                           "Prices blend the daytime (from 2026-08-16 the peak-hour) and off-peak lists "
                           "with {s:.0%} of tokens off-peak.").format(s=values["off_peak_share"]))
+    if out["measured_id"]:
+        found.append(Text("出力のコストは測定結果 {id} から計算しています: {sys}、{n} 基で出力 {t:,.0f} トークン/秒（システム全体）。"
+                          "チップの費用はすべて出力トークンに割り当てています（プリフィルも同じチップで動いたため）。"
+                          "入力のコストは下の欄のプリフィル処理量のままです。",
+                          "The output cost comes from the measured record {id}: {sys}, {n} chips, "
+                          "{t:,.0f} output tokens/s for the system. All of the chips' cost is "
+                          "charged to output tokens (the prefill ran on the same chips); the "
+                          "input cost still uses the prefill throughput typed.").format(
+            id=out["measured_id"], sys=out["measured_system"] or out["measured_chip"],
+            n=out["chips_per_replica_used"], t=out["output_tokens_per_s_used"]))
+    if out["chip_hour_record"]:
+        checked = out["chip_hour_status"] == "verified"
+        found.append(Text(f"チップ時間の単価は記録 {out['chip_hour_record']}（{out['chip_hour_date']}）の値です"
+                          f"{'' if checked else '（一次資料は未確認）'}。",
+                          f"The chip-hour price is the record {out['chip_hour_record']} "
+                          f"({out['chip_hour_date']}{'' if checked else '; not checked against its primary source'})."))
     if out["cost_basis"] == OWN and not values["electricity_price"]:
         found.append(Text("電気代を入力していないので、保有コストは購入価格の償却だけです。",
                           "No electricity price given: the owned cost is the write-off only."))
@@ -292,10 +407,17 @@ def notes(values: dict, out: dict) -> list[Text]:
     return found
 
 
+def measured_chart(values: dict, out: dict) -> LineChart:
+    """Cost per 1M output tokens against speed per user: measured records and the roofline floor."""
+    front = out["measured_front"]
+    name = f"{front['model']}, {front['chip']}" if front["model"] else "—"
+    return measured_view.cost_front_chart(name, front.get("weights", ""), front)
+
+
 def cost_chart(values: dict, out: dict) -> LineChart:
     """Cost per 1M output tokens against decode throughput: a straight line of slope −1 on
     log-log axes (cost ∝ 1/throughput)."""
-    base = values["output_tokens_per_s"] * values["efficiency"]
+    base = out["achieved_output_tokens_per_s"]
     points = tuple((base * factor, cost_per_million_tokens(out["replica_hour_cost"], base * factor,
                                                            values["utilisation"]))
                    for factor in CHART_FACTORS)
@@ -365,6 +487,14 @@ SERVING_COST = Calculator(
                        Choice(OWN, Text("自社保有（購入価格を償却）", "owned (purchase written off)")))),
         _usd("chip_hour_price", Text("チップ 1 基 1 時間の単価", "Price per chip-hour"), 2.0,
              Text("USD/時間", "USD/h"), maximum=10_000),
+        Field("chip_hour_record", "choice", Text("チップ時間の単価の出典", "Chip-hour price from"), default=TYPED,
+              choices=(Choice(TYPED, Text("上の欄に入力", "typed above")),)
+              + tuple(Choice(record["id"], Text(f"{record['provider']}: {record['usd_per_chip_hour']:g} USD/時間（{record['chip']}、{record['date']}）",
+                                                f"{record['provider']}: US${record['usd_per_chip_hour']:g}/h ({record['chip']}, {record['date']})"))
+                      for record in chip_price_records().values()),
+              help=Text("data/chip_prices.json の記録（日付と出典つき）。測定結果の記録と同じチップのものを選びます。",
+                        "A record of data/chip_prices.json (dated and sourced); it must be for the "
+                        "measured record's chip.")),
         _usd("chip_purchase_price", Text("チップ 1 基の購入価格（保有時）", "Purchase price per chip (owned)"),
              None, Text("USD", "USD"), maximum=1e7, optional=True, advanced=True),
         Field("amortisation_years", "float", Text("償却年数（保有時）", "Write-off period (owned)"), default=4.0,
@@ -377,6 +507,19 @@ SERVING_COST = Calculator(
              Text("USD/kWh", "USD/kWh"), maximum=10, advanced=True),
         Field("chips_per_replica", "int", Text("レプリカ（ノード）あたりのチップ数", "Chips per replica (node)"),
               default=8, unit=Text("基", "chips"), minimum=1, maximum=1_000_000),
+        Field("measured_record", "choice", Text("測定結果の記録（任意）", "Measured record (optional)"), default=NONE,
+              choices=(Choice(NONE, Text("使わない（下の処理量を使う）", "none (use the throughput below)")),)
+              + tuple(Choice(record["id"], Text(f"{record['id']}", f"{record['id']}"))
+                      for record in measured.records() if record.get("id")),
+              help=Text("data/measured にある公表ベンチマークの記録です。選ぶと、その記録のチップ数とシステム全体の処理量で"
+                        "出力のコストを計算します（効率は 1）。",
+                        "A published benchmark in data/measured/: the output cost then uses its "
+                        "chip count and its output tokens/s per system (efficiency 1).")),
+        Field("min_tokens_per_s_per_user", "float", Text("1 ユーザあたりの速度の下限（任意）",
+                                                         "Floor on tokens/s per user (optional)"),
+              optional=True, unit=Text("トークン/秒", "tokens/s"), minimum=0.0, maximum=1e6,
+              help=Text("測定結果の記録がこの速度に届かなければ、そう知らせます。",
+                        "The measured record is refused when its per-user speed is below this.")),
         Field("input_tokens_per_s", "float", Text("レプリカあたりのプリフィル処理量", "Prefill throughput per replica"),
               default=73_700.0, unit=Text("入力トークン/秒", "input tokens/s"), minimum=1e-3, maximum=1e10,
               magnitudes=True),
@@ -445,6 +588,23 @@ SERVING_COST = Calculator(
         Output("gross_margin", Text("粗利率（(売上−コスト)/売上）", "Gross margin ((revenue − cost) / revenue)"),
                "percent"),
         Output("price_record", Text("料金の記録", "Price record"), "text"),
+        Output("measured_id", Text("測定結果の記録", "Measured record"), "text"),
+        Output("measured_tokens_per_s_per_chip", Text("測定値: 1 チップあたりの出力トークン/秒",
+                                                      "Measured: output tokens/s per chip"), "tokens_per_s"),
+        Output("measured_tokens_per_s_per_user", Text("測定値: 1 ユーザあたりのトークン/秒",
+                                                      "Measured: tokens/s per user"), "tokens_per_s"),
+        Output("measured_source_url", Text("測定結果の出典", "Measurement source"), "url"),
+        Output("chip_hour_record", Text("チップ時間の単価の記録", "Chip-hour price record"), "text"),
+        Output("chip_hour_date", Text("単価の日付", "Price date"), "text"),
+        Output("chip_hour_source_url", Text("単価の出典", "Chip-hour price source"), "url"),
+        Output("chips_per_replica_used", Text("使ったレプリカあたりのチップ数", "chips per replica used"), "data"),
+        Output("output_tokens_per_s_used", Text("使ったデコード処理量", "decode throughput used"), "data"),
+        Output("output_efficiency_used", Text("使った効率", "efficiency used"), "data"),
+        Output("measured_system", Text("測定したシステム", "measured system"), "data"),
+        Output("measured_front", Text("同じモデルとチップの測定結果のコスト", "costs of the same model and chip's records"),
+               "data"),
+        Output("measured_chip", Text("測定したチップ", "measured chip"), "data"),
+        Output("chip_hour_status", Text("単価の確認状況", "chip-hour price status"), "data"),
         Output("cost_basis", Text("チップの調達", "Chips are"), "data"),
         Output("price_status", Text("料金の確認状況", "Price status"), "data"),
         Output("off_peak_record", Text("オフピーク料金の記録", "Off-peak price record"), "data"),
@@ -454,7 +614,9 @@ SERVING_COST = Calculator(
     formula=formula,
     notes=notes,
     charts=(ChartSlot("day", Text("1 日のコストと売上", "A day's cost and revenue"), day_chart),
-            ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart)),
+            ChartSlot("throughput", Text("スループットとコスト", "Throughput and cost"), cost_chart),
+            ChartSlot("measured", Text("測定結果のコストと上限から出した下限", "Measured costs and the roofline floor"),
+                      measured_chart)),
     symbols=(
         ("p", Text("チップ 1 基 1 時間のコスト（USD）", "cost per chip-hour (USD)")),
         ("n", Text("レプリカあたりのチップ数", "chips per replica")),

@@ -26,6 +26,9 @@ MAX_TEXT_CHARS = 20_000
 #: Number lists: most characters accepted before splitting (about 16 per number).
 MAX_LIST_CHARS = 1_100_000
 
+#: A choice error lists the choices up to this many; beyond, it names the value refused.
+MAX_LISTED_CHOICES = 12
+
 FIELD_KINDS = ("int", "float", "bool", "choice", "config", "text", "numbers")
 
 
@@ -416,6 +419,11 @@ def _clean_value(spec: Field, raw: Any) -> Any:
     if spec.kind == "choice":
         allowed = [choice.value for choice in spec.choices]
         if not isinstance(raw, str) or raw not in allowed:
+            if len(allowed) > MAX_LISTED_CHOICES:  # a long list (record ids) is the form's to show
+                quoted = clip(raw) if isinstance(raw, str) else type(raw).__name__
+                raise _error(spec.name, f"「{quoted}」は選択肢にありません。一覧（{len(allowed)} 件）から選んでください。",
+                             f"{quoted!r} is not one of the {len(allowed)} choices; pick one "
+                             "from the list.")
             listed = ", ".join(allowed)
             raise _error(spec.name, f"次のいずれかを選んでください: {listed}",
                          f"Choose one of: {listed}")

@@ -61,12 +61,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from .configs import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MAX_DIM, MOE_STYLE_NAMES, NO_CACHE,
-                      SLIDING, SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, Mla, Moe, bad_key,
-                      check_supported, get_bool, get_int, language_model_config, missing_key,
-                      model_type, read_attention, read_layout, read_moe, tie_word_embeddings,
-                      traits)
 from ..framework.errors import ValidationError
+from . import compressed_attention, gemma4, latent_moe
+from .attention import Mla
+from .config_keys import (MAX_DIM, bad_key, get_bool, get_int, language_model_config, missing_key,
+                          model_type)
+from .families import check_supported, tie_word_embeddings, traits
+from .layout import (CHUNKED, FULL, INDEXED, LINEAR, MAMBA, MOE_BLOCK, NO_CACHE, SLIDING,
+                     SOFTMAX_KINDS, GatedDeltaNet, Layout, Mamba2, read_attention, read_layout)
+from .moe import MOE_STYLE_NAMES, Moe, read_moe
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,13 @@ class ParamCounts:
     router: int = 0
     norm: int = 0
     tied_head: int = 0
+    hyper_connections: int = 0
 
     @property
     def total(self) -> int:
         return (self.embedding + self.lm_head + self.attention + self.indexer + self.recurrent
                 + self.dense_mlp + self.routed_experts + self.shared_experts + self.router
-                + self.norm)
+                + self.norm + self.hyper_connections)
 
     @property
     def active(self) -> int:
@@ -156,6 +160,10 @@ class ModelSize:
         ``T_a`` cached tokens it attends to (MLA in its naive, non-absorbed form), plus DSA's
         indexer scoring all ``T`` tokens: ``2 T H_I d_I`` per DSA layer."""
         per_token = 2 * self.num_heads * (self.qk_head_dim + self.v_head_dim)
+        if self.layout is not None and self.layout.compressed is not None:
+            return compressed_attention.attention_flops(self.layout, context_length)
+        if self.layout is not None and self.layout.per_layer is not None:
+            return gemma4.attention_flops(self.layout, context_length)
         if self.layout is None:
             return self.num_layers * context_length * per_token
         total = 0
@@ -273,6 +281,10 @@ def model_size(config: dict) -> ModelSize:
     if model_type(config) == "gpt3":
         return _gpt3_size(config)
     layout = read_layout(config)
+    if layout.compressed is not None:
+        return _compressed_size(config, layout)
+    if layout.per_layer is not None:
+        return _gemma4_size(whole, config, layout)
     layout_traits = traits(config)
     attention = layout.attention
     hidden = get_int(config, "hidden_size")
@@ -311,10 +323,12 @@ def model_size(config: dict) -> ModelSize:
                                   indexer=indexer if kind == INDEXED else 0)
         elif kind in (LINEAR, MAMBA):
             counts += ParamCounts(recurrent=mixer)
-        if nemotron:  # one block per layer: a mixer, or ('-') an MLP
+        if nemotron:  # one block per layer: a mixer, ('-') an MLP or ('E') an MoE block
             if kind == NO_CACHE:
                 counts += ParamCounts(dense_mlp=plain_mlp_params(
                     hidden, get_int(config, "intermediate_size"), layout_traits.mlp_bias))
+            elif kind == MOE_BLOCK:
+                counts += ParamCounts(**latent_moe.moe_block_params(config, hidden))
             return counts
         if moe is not None and moe.is_moe_layer(index):
             return counts + _moe_layer(moe, hidden)
@@ -338,21 +352,67 @@ def model_size(config: dict) -> ModelSize:
                        + (vocab if layout_traits.lm_head_bias else 0),
                        tied_head=vocab * hidden if tied else 0, norm=hidden * norm_width)
     notes = []
-    mtp, mtp_unique = _mtp(config, mla, layer, attention.num_layers, hidden, vocab,
-                           INDEXED if layout.indexer is not None else FULL)
+    if nemotron and get_int(config, "num_nextn_predict_layers", default=0, minimum=0,
+                            maximum=100):
+        # transformers does not build Nemotron-H's MTP layers (it drops their weights on load)
+        mtp, mtp_unique = 0, 0
+        notes.append("mtp_not_counted")
+    else:
+        mtp, mtp_unique = _mtp(config, mla, layer, attention.num_layers, hidden, vocab,
+                               INDEXED if layout.indexer is not None else FULL)
     if get_int(config, "mtp_num_hidden_layers", default=0, minimum=0, maximum=100):
         mtp = mtp_unique = 0
         notes.append("mtp_not_counted")
     vision = _vision(whole, hidden)
     if vision is None:
         notes.append("vision_not_counted")
-    num_moe_layers = sum(count for (kind, is_moe), count in shapes.items() if is_moe)
+    num_moe_layers = sum(count for (kind, is_moe), count in shapes.items()
+                         if is_moe or kind == MOE_BLOCK)
     return ModelSize(counts=body + ends, mtp=mtp, mtp_unique=mtp_unique,
                      num_layers=attention.num_layers, num_moe_layers=num_moe_layers,
                      attention_kind=attention.kind,
                      counted_as=_counted_as(layout_traits.family, mla, moe, layout),
                      num_heads=heads, qk_head_dim=qk_dim, v_head_dim=v_dim, layout=layout,
                      vision=vision, notes=tuple(notes))
+
+
+def _compressed_size(config: dict, layout: Layout) -> ModelSize:
+    """DeepSeek-V4 as transformers 5.24 builds it (``dscalc.model.compressed_attention``): every layer
+    MoE, the first hash-routed ones without a router bias, the mHC modules in
+    ``hyper_connections``. Its MTP layer is not built by transformers and is not counted."""
+    parts = compressed_attention.parameter_parts(config, layout)
+    body = ParamCounts()
+    for kind in dict.fromkeys(layout.kinds):
+        body += ParamCounts(**parts[kind]).times(layout.kinds.count(kind))
+    hashed = compressed_attention.hash_layers(config, len(layout.kinds))
+    body += ParamCounts(**parts["hash"]).times(hashed) + ParamCounts(**parts["ends"])
+    attention = layout.attention
+    notes = ("mtp_not_counted",) if get_int(config, "num_nextn_predict_layers", default=0,
+                                            minimum=0, maximum=100) else ()
+    return ModelSize(counts=body, mtp=0, mtp_unique=0, num_layers=attention.num_layers,
+                     num_moe_layers=attention.num_layers, attention_kind="MQA",
+                     counted_as="deepseek_v4: CSA/HCA + sliding window, shared-KV MQA, mHC, "
+                                "DeepSeek-style MoE (hash-routed first layers)",
+                     num_heads=attention.num_heads, qk_head_dim=attention.head_dim,
+                     v_head_dim=attention.head_dim, layout=layout, notes=notes)
+
+
+def _gemma4_size(whole: dict, config: dict, layout: Layout) -> ModelSize:
+    """Gemma 4's text decoder as transformers 5.24 builds it (``dscalc.model.gemma4``); the vision and
+    audio towers of a multimodal config are not counted."""
+    counts = ParamCounts(**gemma4.parameter_counts(config, layout))
+    moe = get_bool(config, "enable_moe_block", False)
+    attention = layout.attention
+    notes = () if _vision(whole, 0) == 0 and not isinstance(whole.get("audio_config"), dict) \
+        else ("vision_not_counted",)
+    return ModelSize(counts=counts, mtp=0, mtp_unique=0, num_layers=attention.num_layers,
+                     num_moe_layers=attention.num_layers if moe else 0,
+                     attention_kind=attention.kind,
+                     counted_as="gemma4_text: sliding/global layers, "
+                                + ("MoE beside the dense MLP" if moe else "dense MLP"),
+                     num_heads=attention.num_heads, qk_head_dim=attention.head_dim,
+                     v_head_dim=attention.head_dim, layout=layout,
+                     vision=None if notes else 0, notes=notes)
 
 
 def _counted_as(family: str, mla: Mla | None, moe: Moe | None, layout: Layout) -> str:
