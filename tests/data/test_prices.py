@@ -5,6 +5,7 @@ as recorded in data/facts/serving.yaml, so the form and the facts cannot drift a
 """
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from tests.data.test_provenance import check_provenance
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 PRICES = json.loads((DATA / "prices.json").read_text(encoding="utf-8"))
-CONDITIONS = {"standard", "promotional", "off-peak"}
+CONDITIONS = {"standard", "promotional", "peak", "off-peak"}
 
 
 def day(text):
@@ -105,3 +106,70 @@ def test_serving_cost_defaults_are_the_day6_facts():
               if record["id"] == "deepseek-reasoner-2025-01-20-standard-usd")
     assert (defaults["price_input_cache_hit"], defaults["price_input_cache_miss"],
             defaults["price_output"]) == (r1["input_cache_hit"], r1["input_cache_miss"], r1["output"])
+
+
+# --------------------------------------------------------------------------- DeepSeek, 2026
+
+DEEPSEEK_2026 = [record for record in PRICES["prices"]
+                 if record["provider"] == "DeepSeek" and record["condition"] in {"peak", "off-peak"}
+                 and "peak_hours_utc" in record]
+
+
+def fact_prices(fact_id: str) -> dict:
+    """``{api name: (cache hit, cache miss, output)}`` from a fact's value 'name: a / b / c USD; ...'."""
+    facts = {fact["id"]: fact for fact in
+             yaml.safe_load((DATA / "facts" / "deepseek-releases.yaml").read_text(encoding="utf-8"))}
+    found = {}
+    for name, hit, miss, output in re.findall(r"([a-z0-9.-]+)(?: \([^)]*\))?: ([0-9.]+) / ([0-9.]+) / ([0-9.]+) USD",
+                                              facts[fact_id]["value"]):
+        found[name] = (float(hit), float(miss), float(output))
+    return found
+
+
+def listed(record_id: str) -> tuple:
+    record = next(record for record in PRICES["prices"] if record["id"] == record_id)
+    return record["input_cache_hit"], record["input_cache_miss"], record["output"]
+
+
+def test_deepseek_2026_records_match_the_verified_facts():
+    flat = fact_prices("ds-v4-api-price-2026-08")
+    assert listed("deepseek-v4-flash-2026-04-26-standard-usd") == flat["deepseek-v4-flash"]
+    assert listed("deepseek-v4-pro-2026-05-31-standard-usd") == flat["deepseek-v4-pro"]
+    peak = fact_prices("ds-v4-api-price-peak-2026-08")
+    assert listed("deepseek-v4-flash-2026-08-16-peak-usd") == peak["deepseek-v4-flash"]
+    assert listed("deepseek-v4-pro-2026-08-16-peak-usd") == peak["deepseek-v4-pro"]
+    assert listed("deepseek-v4-pro-2026-09-14-peak-usd") == peak["deepseek-v4-pro"]
+    flash = fact_prices("ds-v41-flash-api-price")
+    for series in ("deepseek-flash", "deepseek-v4-flash", "deepseek-v4-flash-vision-exp"):
+        assert listed(f"{series}-2026-09-10-peak-usd") == flash["deepseek-flash"], series
+
+
+@pytest.mark.parametrize("record", DEEPSEEK_2026, ids=lambda record: record["id"])
+def test_deepseek_2026_off_peak_is_half_of_peak_from_16_august(record):
+    """DeepSeek's rule from 2026-08-16: 'off-peak rates at half the peak rates', every kind of token."""
+    twin = next(other for other in DEEPSEEK_2026
+                if other["series"] == record["series"] and other["currency"] == record["currency"]
+                and other.get("effective_from") == record.get("effective_from") and other is not record)
+    peak, off_peak = (record, twin) if record["condition"] == "peak" else (twin, record)
+    for key in ("input_cache_hit", "input_cache_miss", "output"):
+        assert off_peak[key] == pytest.approx(peak[key] / 2), key
+    assert record["peak_hours_utc"] == ["01:00-04:00", "06:00-10:00"]
+    assert record["peak_days"] in {"daily", "weekdays", "daily-then-weekdays"}
+    assert peak.get("effective_from_utc", "2026-08-16T16:00:00Z") >= "2026-08-16T16:00:00Z"
+
+
+@pytest.mark.parametrize("record", [record for record in DEEPSEEK_2026 if "PRICING(" in record["quote"]
+                                    or "价格(" in record["quote"]], ids=lambda record: record["id"])
+def test_deepseek_2026_figures_appear_in_their_quote(record):
+    for key in ("input_cache_hit", "input_cache_miss", "output"):
+        assert f"{record[key]:g}" in record["quote"], key
+
+
+def test_deepseek_chat_and_reasoner_end_when_the_names_were_retired():
+    for series in ("deepseek-chat", "deepseek-reasoner"):
+        dated = [record for record in PRICES["prices"] if record["series"] == series]
+        last = max((record for record in dated if record.get("effective_from")),
+                   key=lambda record: record["effective_from"])
+        assert last["effective_to"] == "2026-07-24" and last["name_retired_utc"] == "2026-07-24T15:59:00Z"
+        assert not any(record.get("effective_from", "") and record["effective_from"] >= "2026-07-24"
+                       for record in dated)

@@ -7,7 +7,8 @@
   per node in prefill and ~14.8k output tokens/s per node in decode; R1 prices US$0.14 / 0.55 /
   2.19 per 1M tokens; theoretical revenue US$562,027 a day; cost-profit margin 545%.
 - DeepSeek's API pricing page (data/prices.json): the USD and CNY lists, the off-peak discounts
-  (50% for V3, 75% for R1).
+  (50% for V3, 75% for R1 in 2025; half the peak price for every model from 2026-08-16), the
+  retirement of deepseek-chat / deepseek-reasoner (2026-07-24).
 - Identities of the constant-elasticity demand model.
 
 Only the standard library, pytest and hypothesis: these tests also run inside Pyodide.
@@ -191,6 +192,85 @@ def test_off_peak_discounts_are_50_and_75_percent():
     assert reasoner["saving_off_peak_usd"] == pytest.approx(2.19 - 0.55)
     after = dscalc.run("api-cost", {"date": "2025-09-10", "off_peak_share": 1, **one_million("output")})
     assert after["saving_off_peak_usd"] == 0 and after["off_peak_record"] == ""
+
+
+# DeepSeek's pricing page, per 1M tokens (input cache hit, input cache miss, output), as quoted in
+# data/facts/deepseek-releases.yaml: flat V4 prices until 2026-08-16 16:00 UTC, then a peak list and
+# an off-peak list at half of it; V4.1-Flash (deepseek-flash, and the legacy name deepseek-v4-flash
+# billed at the Flash price) from 2026-09-10.
+@pytest.mark.parametrize("model, day, currency, off_peak_share, expected", [
+    ("deepseek-v4-flash", "2026-05-01", "USD", 0, (0.0028, 0.14, 0.28)),
+    ("deepseek-v4-flash", "2026-05-01", "USD", 1, (0.0028, 0.14, 0.28)),   # no off-peak list yet
+    ("deepseek-v4-pro", "2026-07-01", "USD", 0, (0.003625, 0.435, 0.87)),
+    ("deepseek-v4-flash", "2026-09-01", "USD", 0, (0.014, 0.44, 1.32)),    # V4-Flash-0731 at peak
+    ("deepseek-v4-flash", "2026-09-01", "USD", 1, (0.007, 0.22, 0.66)),    # ... and off-peak
+    ("deepseek-v4-pro", "2026-09-01", "USD", 0, (0.044, 1.32, 3.96)),
+    ("deepseek-v4-pro", "2026-09-01", "USD", 1, (0.022, 0.66, 1.98)),
+    ("deepseek-v4-flash", "2026-12-01", "USD", 0, (0.006, 0.3, 1.2)),      # served by V4.1-Flash
+    ("deepseek-v4-flash", "2026-12-01", "USD", 1, (0.003, 0.15, 0.6)),
+    ("deepseek-flash", "2026-12-01", "USD", 0, (0.006, 0.3, 1.2)),
+    ("deepseek-flash", "2026-12-01", "USD", 1, (0.003, 0.15, 0.6)),
+    ("deepseek-flash", "2026-12-01", "CNY", 0, (0.04, 2, 8)),
+    ("deepseek-flash", "2026-12-01", "CNY", 1, (0.02, 1, 4)),
+])
+def test_deepseek_2026_list_prices_by_date_at_peak_and_off_peak(model, day, currency, off_peak_share, expected):
+    costs = [dscalc.run("api-cost", {"model": model, "date": day, "currency": currency,
+                                     "off_peak_share": off_peak_share, **one_million(kind)})["cost_per_day"]
+             for kind in ("hit", "miss", "output")]
+    assert costs == pytest.approx(list(expected))
+
+
+def test_the_2026_off_peak_rule_is_half_price_unlike_2025():
+    # 2025: 50% off V3, 75% off R1 in the night window; 2026: every list at half outside peak hours.
+    for model, day in (("deepseek-v4-flash", "2026-09-01"), ("deepseek-v4-pro", "2026-09-01"),
+                       ("deepseek-flash", "2026-12-01"), ("deepseek-v4-pro", "2026-12-01")):
+        peak = dscalc.run("api-cost", {"model": model, "date": day, "off_peak_share": 0})
+        night = dscalc.run("api-cost", {"model": model, "date": day, "off_peak_share": 1})
+        assert night["cost_per_day_usd"] == pytest.approx(peak["cost_per_day_usd"] / 2)
+        assert night["saving_off_peak_usd"] == pytest.approx(peak["cost_per_day_usd"] / 2)
+        half = dscalc.run("api-cost", {"model": model, "date": day, "off_peak_share": 0.5})
+        assert half["cost_per_day_usd"] == pytest.approx(0.75 * peak["cost_per_day_usd"])
+    for lang in ("ja", "en"):
+        text = " ".join(web.evaluate("api-cost", {"model": "deepseek-flash", "date": "2026-12-01",
+                                                  "off_peak_share": 0.5}, lang)["notes"])
+        assert "01:00" in text and "06:00" in text and "16:30" not in text
+    night = " ".join(web.evaluate("api-cost", {"date": "2025-03-01", "off_peak_share": 0.5}, "en")["notes"])
+    assert "16:30" in night
+
+
+def test_the_peak_list_starts_on_16_august_2026():
+    before = dscalc.run("api-cost", {"model": "deepseek-v4-flash", "date": "2026-08-15", **one_million("output")})
+    after = dscalc.run("api-cost", {"model": "deepseek-v4-flash", "date": "2026-08-16", **one_million("output")})
+    assert before["cost_per_day"] == pytest.approx(0.28) and before["off_peak_record"] == ""
+    assert after["cost_per_day"] == pytest.approx(1.32) and after["off_peak_record"]
+
+
+def test_retired_api_names_have_no_price_after_24_july_2026():
+    last = dscalc.run("api-cost", {"model": "deepseek-chat", "date": "2026-07-23", **one_million("output")})
+    assert last["cost_per_day"] == pytest.approx(0.28)
+    for model in ("deepseek-chat", "deepseek-reasoner"):
+        for day in ("2026-07-24", "2026-12-01"):
+            with pytest.raises(dscalc.ValidationError) as error:
+                dscalc.run("api-cost", {"model": model, "date": day})
+            assert error.value.field == "date"
+            assert "2026-07-24" in error.value.message_ja and "retired" in error.value.message_en
+
+
+def test_v4_pro_after_14_september_is_shown_as_disputed():
+    out = dscalc.run("api-cost", {"model": "deepseek-v4-pro", "date": "2026-10-01"})
+    assert out["price_status"] == "disputed"
+    notes = dscalc.get("api-cost").notes({"off_peak_share": 0, "date": "2026-10-01"}, out)
+    assert any("V4.1-Flash" in note.ja and "V4.1-Flash" in note.en for note in notes)
+    before = dscalc.run("api-cost", {"model": "deepseek-v4-pro", "date": "2026-09-13"})
+    assert before["price_status"] == "verified"
+
+
+def test_serving_cost_bills_2026_off_peak_tokens_at_half_the_peak_price():
+    inputs = {**DAY6, "replicas": PUBLISHED_NODES, "prices_from": "deepseek-flash", "prices_date": "2026-12-01"}
+    peak = dscalc.run("serving-cost", {**inputs, "off_peak_share": 0})
+    off_peak = dscalc.run("serving-cost", {**inputs, "off_peak_share": 1})
+    assert off_peak["daily_revenue"] == pytest.approx(peak["daily_revenue"] / 2)
+    assert peak["daily_revenue"] == pytest.approx((342e9 * 0.006 + (608e9 - 342e9) * 0.3 + 168e9 * 1.2) / 1e6)
 
 
 def test_workload_arithmetic_and_cache_saving():

@@ -1,8 +1,9 @@
 """What a workload costs through an API on a given date, across providers, in USD and JPY.
 
 For ``N`` requests a day of ``i`` input and ``o`` output tokens, a cache-hit rate ``h`` and a
-share ``s`` of the traffic in DeepSeek's off-peak window, with list prices per 1M tokens
-``p_hit``, ``p_miss``, ``p_out`` (the off-peak list blended in by ``s`` where one exists):
+share ``s`` of the traffic sent off-peak, with list prices per 1M tokens ``p_hit``, ``p_miss``,
+``p_out`` (the off-peak list blended in by ``s`` where one exists: DeepSeek's night window of 2025,
+or from 2026-08-16 every hour outside its peak hours, at half the peak price):
 
     cost per day = N × (i h p_hit + i (1 − h) p_miss + o p_out) / 10^6
 
@@ -12,7 +13,7 @@ cache-hit price bills every input token at the ordinary price. Conversions use t
 rate recorded for the date (the month's average where there is one), or a rate typed in.
 
 Savings shown: cache = the same day with no cache hits, minus the cost; off-peak = the same day
-at daytime prices only, minus the cost. The comparison prices the same workload for every model
+at daytime (peak) prices only, minus the cost. The comparison prices the same workload for every model
 with a sourced USD price that day.
 
 Left out: cache-write surcharges (Anthropic bills writing the cache above the input price),
@@ -142,6 +143,35 @@ def compute(values: dict) -> dict:
 
 # --------------------------------------------------------------------------- presentation
 
+_STATUS_JA = {"verified": "一次資料で確認済み", "unverified": "一次資料未確認",
+              "disputed": "出典どうしで食い違いあり"}
+_PEAK_DAYS = {
+    "daily": Text("毎日", "every day"),
+    "weekdays": Text("月〜金曜。週末と中国の祝日は終日オフピーク", "Monday to Friday; weekends and Chinese public "
+                     "holidays are off-peak all day"),
+    "daily-then-weekdays": Text("発表時は毎日。その後、月〜金曜に限られ、週末と中国の祝日は終日オフピークになりました（切り替えの日付は未確認）",
+                                "every day as announced; later Monday to Friday only, with weekends and Chinese "
+                                "public holidays off-peak all day (the date of that change is unconfirmed)"),
+}
+
+
+def _record(record_id: str) -> dict:
+    return next(record for record in records() if record["id"] == record_id)
+
+
+def off_peak_window(record: dict) -> Text:
+    """Where a DeepSeek off-peak list applies: the 2025 night window or outside the 2026 peak hours."""
+    hours = record.get("peak_hours_utc")
+    if not hours:
+        start, end = record["window_utc"].split("-")
+        return Text(f"夜間（UTC {start}〜{end}）", f"the night window (UTC {start}–{end})")
+    spans_ja = "と".join(span.replace("-", "〜") for span in hours)
+    spans_en = " and ".join(span.replace("-", "–") for span in hours)
+    days = _PEAK_DAYS[record["peak_days"]]
+    return Text(f"ピーク時間帯（UTC {spans_ja}、{days.ja}）以外の時間帯",
+                f"hours outside the peak hours (UTC {spans_en}; {days.en})")
+
+
 def _n(value) -> str:
     return "-" if value is None else latex_number(value, 4)
 
@@ -169,8 +199,11 @@ def formula(values: dict, out: dict) -> list[str]:
 def notes(values: dict, out: dict) -> list[Text]:
     found = [Text("料金は data/prices.json の記録 {record} です（{status}）。",
                   "Prices: record {record} in data/prices.json ({status_en}).").format(
-        record=out["price_record"], status={"verified": "一次資料で確認済み", "unverified": "一次資料未確認"}.get(
-            out["price_status"], out["price_status"]), status_en=out["price_status"])]
+        record=out["price_record"], status=_STATUS_JA.get(out["price_status"], out["price_status"]),
+        status_en=out["price_status"])]
+    for alternative in _record(out["price_record"]).get("dispute") or ():
+        found.append(Text("この料金には食い違う出典があります: {ja}", "Another source disagrees: {en}").format(
+            ja=alternative["display"]["ja"], en=alternative["display"]["en"]))
     if out["usd_jpy_date"] == "typed":
         found.append(Text("円換算は入力した為替レート（1 ドル = {r:g} 円）です。",
                           "JPY at the rate entered (US$1 = ¥{r:g}).").format(r=out["usd_jpy"]))
@@ -187,11 +220,12 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "This list has no cache-hit price: all input is billed at the ordinary "
                           "price."))
     if out["off_peak_record"]:
-        found.append(Text("夜間（UTC 16:30〜00:30）の割合 {s:.0%} に夜間料金を適用しています。",
-                          "{s:.0%} of the traffic is billed at the off-peak list (UTC 16:30–00:30).").format(
-            s=values["off_peak_share"]))
+        window = off_peak_window(_record(out["off_peak_record"]))
+        found.append(Text("{w}の割合 {s:.0%} を、オフピーク料金で計算しています。",
+                          "{s:.0%} of the traffic is billed at the off-peak list ({w_en}).").format(
+            w=window.ja, w_en=window.en, s=values["off_peak_share"]))
     elif values["off_peak_share"] > 0:
-        found.append(Text("この日のこのモデルには夜間料金がないので、夜間の割合は効きません。",
+        found.append(Text("この日のこのモデルにはオフピーク料金がないので、オフピークの割合は効きません。",
                           "This model had no off-peak list on that date: the off-peak share has no "
                           "effect."))
     found.append(Text("含まないもの: キャッシュ書き込みの追加料金、バッチ割引、税、無料枠、トークナイザの違い"
@@ -205,8 +239,8 @@ def notes(values: dict, out: dict) -> list[Text]:
 def comparison_chart(values: dict, out: dict) -> BarChart:
     rows = sorted(out["comparison"], key=lambda row: row["cost_per_day_usd"])
     chosen = [index for index, row in enumerate(rows) if row["series"] == values["model"]]
-    categories = tuple(f"{row['provider']} {row['model']}" + (" *" if row["status"] == "unverified" else "")
-                       for row in rows)
+    marks = {"unverified": " *", "disputed": " †"}
+    categories = tuple(f"{row['provider']} {row['model']}" + marks.get(row["status"], "") for row in rows)
     return BarChart(
         title=Text(f"同じ利用量の 1 日の料金（{values['date']} の定価）",
                    f"The same workload's cost per day at list prices on {values['date']}"),
@@ -214,9 +248,13 @@ def comparison_chart(values: dict, out: dict) -> BarChart:
         categories=categories,
         series=(BarSeries(Text("1 日の料金", "cost per day"), tuple(row["cost_per_day_usd"] for row in rows)),),
         value_format="usd", value_log=True, highlight=tuple(chosen),
-        description=Text("* は一次資料を開けていない料金（未確認）。料金表の記録がある日とモデルだけを比べています。",
-                         "* marks prices not yet checked against their primary source. Only models "
-                         "with a recorded price on that date are compared."))
+        description=Text("* は一次資料を開けていない料金（未確認）、† は出典どうしで食い違う料金です。"
+                         "料金表の記録がある日とモデルだけを比べています。ピーク時間帯とオフピークで料金が違う日は、"
+                         "入力したオフピークの割合で混ぜた料金です。",
+                         "* marks prices not yet checked against their primary source, † prices "
+                         "that sources disagree on. Only models with a recorded price on that date are "
+                         "compared. Where peak and off-peak prices differ, they are blended by the "
+                         "off-peak share entered."))
 
 
 def price_history(currency: str = "USD", until: date | None = None) -> dict[str, list[tuple[int, float]]]:
@@ -320,11 +358,14 @@ API_COST = Calculator(
                Text("トークン", "tokens"), 10**8),
         Field("cache_hit_rate", "float", Text("入力のキャッシュヒット率", "Cache-hit share of input"), default=0.5,
               minimum=0.0, maximum=1.0),
-        Field("off_peak_share", "float", Text("夜間（オフピーク）に送る割合", "Share sent off-peak"), default=0.0,
+        Field("off_peak_share", "float", Text("オフピークに送る割合", "Share sent off-peak"), default=0.0,
               minimum=0.0, maximum=1.0,
-              help=Text("DeepSeek の夜間割引（2025-02-26〜2025-09-05、UTC 16:30〜00:30）に当てはまる割合。",
-                        "Share of traffic in DeepSeek's off-peak window (2025-02-26 to 2025-09-05, "
-                        "UTC 16:30–00:30).")),
+              help=Text("DeepSeek のオフピーク料金が当てはまる割合です。2025-02-26〜2025-09-05 は夜間"
+                        "（UTC 16:30〜00:30）の割引です。2026-08-16 からは、ピーク時間帯"
+                        "（UTC 01:00〜04:00 と 06:00〜10:00）以外が半額です。",
+                        "Share of traffic billed at DeepSeek's off-peak prices: the night discount "
+                        "of 2025-02-26 to 2025-09-05 (UTC 16:30–00:30), and from 2026-08-16 every hour "
+                        "outside the peak hours (UTC 01:00–04:00 and 06:00–10:00) at half price.")),
         Field("days", "int", Text("期間", "Period"), default=30, unit=Text("日", "days"), minimum=1, maximum=3_660),
         Field("usd_jpy", "float", Text("為替レート（任意）", "Exchange rate (optional)"), optional=True,
               unit=Text("円/ドル", "JPY per USD"), minimum=1.0, maximum=10_000.0, advanced=True,
@@ -341,7 +382,7 @@ API_COST = Calculator(
         Output("cost_per_period_jpy", Text("期間の料金（円）", "Cost over the period (JPY)"), "jpy"),
         Output("cost_per_request_usd", Text("1 リクエストあたり（USD）", "Per request (USD)"), "usd"),
         Output("saving_cache_usd", Text("キャッシュによる節約（USD/日）", "Saved by caching (USD/day)"), "usd"),
-        Output("saving_off_peak_usd", Text("夜間割引による節約（USD/日）", "Saved off-peak (USD/day)"), "usd"),
+        Output("saving_off_peak_usd", Text("オフピーク料金による節約（USD/日）", "Saved off-peak (USD/day)"), "usd"),
         Output("currency", Text("料金表の通貨", "Price list currency"), "text"),
         *(Output(f"list_price_{key}_{code.lower()}",
                  Text(f"定価（{code}）: {ja}/100万トークン", f"List price ({code}): {en} per 1M tokens"),
@@ -353,14 +394,14 @@ API_COST = Calculator(
         Output("price_input_cache_hit", Text("定価: 入力（キャッシュヒット）", "List price: input (cache hit)"), "data"),
         Output("price_input_cache_miss", Text("定価: 入力（キャッシュミス）", "List price: input (cache miss)"), "data"),
         Output("price_output", Text("定価: 出力", "List price: output"), "data"),
-        Output("off_peak_price_output", Text("夜間定価: 出力", "Off-peak list price: output"), "data"),
+        Output("off_peak_price_output", Text("オフピークの定価: 出力", "Off-peak list price: output"), "data"),
         Output("usd_jpy", Text("為替レート（円/ドル）", "Exchange rate (JPY per USD)"), "number"),
         Output("usd_jpy_date", Text("為替レートの時点", "Exchange rate period"), "text"),
         Output("usd_cny", Text("為替レート（元/ドル）", "Exchange rate (CNY per USD)"), "number"),
         Output("price_record", Text("料金の記録", "Price record"), "text"),
         Output("price_status", Text("料金の確認状況", "Price status"), "data"),
         Output("price_source_url", Text("料金の出典", "Price source"), "url"),
-        Output("off_peak_record", Text("夜間料金の記録", "Off-peak price record"), "data"),
+        Output("off_peak_record", Text("オフピーク料金の記録", "Off-peak price record"), "data"),
         Output("has_cache_price", Text("キャッシュヒット料金があるか", "Has a cache-hit price"), "data"),
         Output("cost_input_cache_hit", Text("内訳: 入力（キャッシュヒット）", "Part: input (cache hit)"), "data"),
         Output("cost_input_cache_miss", Text("内訳: 入力（キャッシュミス）", "Part: input (cache miss)"), "data"),

@@ -373,10 +373,14 @@ def notes(values: dict, out: dict) -> list[Text]:
         found.append(Text("料金は一次資料を開けていない記録（未確認）から読んでいます。",
                           "The prices come from a record not yet checked against its primary source "
                           "(unverified)."))
+    elif out["price_status"] == "disputed":
+        found.append(Text("この料金には食い違う出典があります（data/prices.json の記録 {r} を参照）。",
+                          "Sources disagree on these prices (see record {r} in data/prices.json).").format(
+            r=out["price_record"]))
     if out["off_peak_record"] and values["off_peak_share"] > 0:
-        found.append(Text("料金は昼の料金と夜間（オフピーク）料金を、夜間の割合 {s:.0%} で混ぜた値です。",
-                          "Prices blend the daytime and off-peak lists with {s:.0%} of tokens "
-                          "off-peak.").format(s=values["off_peak_share"]))
+        found.append(Text("料金は通常（2026 年 8 月 16 日からはピーク時間帯）の料金とオフピーク料金を、オフピークの割合 {s:.0%} で混ぜた値です。",
+                          "Prices blend the daytime (from 2026-08-16 the peak-hour) and off-peak lists "
+                          "with {s:.0%} of tokens off-peak.").format(s=values["off_peak_share"]))
     if out["measured_id"]:
         found.append(Text("出力のコストは測定結果 {id} から計算しています: {sys}、{n} 基で出力 {t:,.0f} トークン/秒（システム全体）。"
                           "チップの費用はすべて出力トークンに割り当てています（プリフィルも同じチップで動いたため）。"
@@ -543,8 +547,8 @@ SERVING_COST = Calculator(
         Field("prices_date", "text", Text("料金の日付（料金表を使うとき）", "Price date (when using a price list)"),
               default="2025-02-27", help=Text("YYYY-MM-DD（UTC）。この日に有効だった料金を使います。",
                                               "YYYY-MM-DD (UTC): the list in effect that day is used.")),
-        _fraction("off_peak_share", Text("夜間（オフピーク）料金の割合", "Share billed at off-peak prices"), 0.0,
-                  Text("料金表に夜間料金があるときだけ効きます。", "Used only when the list has off-peak prices."),
+        _fraction("off_peak_share", Text("オフピーク料金の割合", "Share billed at off-peak prices"), 0.0,
+                  Text("料金表にオフピーク料金があるときだけ効きます。", "Used only when the list has off-peak prices."),
                   advanced=True),
         _usd("price_input_cache_hit", Text("入力（キャッシュヒット）の料金", "Price, input (cache hit)"), 0.14, PER_MILLION,
              maximum=10_000),
@@ -603,7 +607,7 @@ SERVING_COST = Calculator(
         Output("chip_hour_status", Text("単価の確認状況", "chip-hour price status"), "data"),
         Output("cost_basis", Text("チップの調達", "Chips are"), "data"),
         Output("price_status", Text("料金の確認状況", "Price status"), "data"),
-        Output("off_peak_record", Text("夜間料金の記録", "Off-peak price record"), "data"),
+        Output("off_peak_record", Text("オフピーク料金の記録", "Off-peak price record"), "data"),
         Output("replicas_from", Text("レプリカ数の出どころ", "Where the replica count came from"), "data"),
     ),
     compute=compute,

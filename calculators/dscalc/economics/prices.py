@@ -3,8 +3,12 @@
 Prices are per 1M tokens in the record's currency (USD or CNY): ``input_cache_hit``,
 ``input_cache_miss`` and ``output`` (``None`` where no source gave one). A record belongs to a
 ``series`` (one API model, or one price tier of it) and a ``condition``: ``standard`` or
-``promotional`` prices apply all day (or by day, outside an off-peak window); ``off-peak`` prices
-apply in DeepSeek's night window only.
+``promotional`` prices apply all day (or by day, outside an off-peak window), ``peak`` prices in
+DeepSeek's peak hours (from 2026-08-16); ``off-peak`` prices apply outside them: DeepSeek's night
+window of 2025 (UTC 16:30-00:30, 50% off V3 and 75% off R1) or, from 16:00 UTC on 2026-08-16, every
+hour outside the peak hours ``peak_hours_utc`` (UTC 01:00-04:00 and 06:00-10:00) at half the peak
+price, with weekends and Chinese public holidays off-peak all day once ``peak_days`` is
+``weekdays``. A caller blends the two lists by the share of traffic sent off-peak.
 
 The rule for a date ``D`` (UTC calendar day; a change at 16:00 UTC counts from that day):
 
@@ -29,7 +33,7 @@ from functools import lru_cache
 from .. import data
 from ..framework.errors import ValidationError
 
-BASE_CONDITIONS = ("standard", "promotional")
+BASE_CONDITIONS = ("standard", "promotional", "peak")
 OFF_PEAK = "off-peak"
 PRICE_FIELDS = ("input_cache_hit", "input_cache_miss", "output")
 CURRENCIES = ("USD", "CNY")
@@ -83,10 +87,20 @@ def _applies(record: dict, day: date) -> bool:
     return start is not None and start <= day and (end is None or day < end)
 
 
+def _start(record: dict) -> date | None:
+    return _day(record.get("effective_from") or record.get("effective_from_not_before"))
+
+
 def _pick(series: str, currency: str, conditions: tuple[str, ...], day: date) -> dict | None:
-    matches = [record for record in records()
-               if record["series"] == series and record["currency"] == currency
-               and record["condition"] in conditions and _applies(record, day)]
+    group = [record for record in records()
+             if record["series"] == series and record["currency"] == currency
+             and record["condition"] in conditions]
+    # An open-ended record ends where a later record of its group starts, even one that has ended
+    # since (a retired API name must not fall back to an older open-ended price).
+    matches = [record for record in group if _applies(record, day) and not (
+        record.get("effective_to") is None
+        and any(_start(later) is not None and _day(record["effective_from"]) < _start(later) <= day
+                for later in group))]
     if not matches:
         return None
     return max(matches, key=lambda record: record["effective_from"])
@@ -99,6 +113,15 @@ def _unknown_change(series: str, currency: str, day: date) -> dict | None:
             continue
         bound, end = _day(record.get("effective_from_not_before")), _day(record.get("effective_to"))
         if bound is not None and bound <= day and (end is None or day < end):
+            return record
+    return None
+
+
+def _retired(series: str, day: date) -> dict | None:
+    """The record that says the series' API name was retired on or before ``day``, if any."""
+    for record in records():
+        retired = record.get("name_retired_utc")
+        if record["series"] == series and retired and date.fromisoformat(retired[:10]) <= day:
             return record
     return None
 
@@ -118,6 +141,14 @@ def price_on(series: str, currency: str, day: date, field: str = "date") -> dict
             f"{model}'s price changed on a day between {unknown['effective_from_not_before']} and "
             f"{unknown['effective_to']} that no source gives; choose another date.")
     base = _pick(series, currency, BASE_CONDITIONS, day)
+    retired = _retired(series, day)
+    if base is None and retired is not None:
+        raise ValidationError(
+            field,
+            f"API 名 {retired['api_model']} は {retired['name_retired_utc'][:10]} に廃止されたため、"
+            f"{day} の料金はありません。後継の API 名を選んでください。",
+            f"The API name {retired['api_model']} was retired on {retired['name_retired_utc'][:10]}: "
+            f"it has no price on {day}. Choose its successor.")
     if base is None:
         raise ValidationError(
             field,
