@@ -375,3 +375,12 @@ def test_every_stored_record_compares_without_error_and_never_clips():
             assert row["exceeds"] == (row["share"] > 1 or row["bound"] == "latency-unreachable"), row["id"]
             if row["exceeds"]:
                 assert row["reasons"], row["id"]
+
+
+def test_a_cost_from_a_decode_only_record_says_the_prefill_nodes_are_left_out():
+    day6 = "deepseek-day6-decode-h800-node"
+    assert measured.decode_only(measured.by_id(day6))
+    ja = " ".join(web.evaluate("serving-cost", {"measured_record": day6}, "ja")["notes"])
+    en = " ".join(web.evaluate("serving-cost", {"measured_record": day6}, "en")["notes"])
+    assert "プリフィル用のノードの費用は含みません" in ja and "同じチップで動いた" not in ja
+    assert "prefill nodes' cost is not in it" in en and "same chips" not in en

@@ -382,12 +382,18 @@ def notes(values: dict, out: dict) -> list[Text]:
                           "Prices blend the daytime (from 2026-08-16 the peak-hour) and off-peak lists "
                           "with {s:.0%} of tokens off-peak.").format(s=values["off_peak_share"]))
     if out["measured_id"]:
+        # Decode-only records (DeepSeek's day 6) leave out the prefill nodes: say so, never imply
+        # the figure is the whole service's cost.
+        why = (Text("この記録はデコード専用のノードで測ったもので、プリフィル用のノードの費用は含みません。",
+                    "This record was measured on decode-only nodes: the prefill nodes' cost is not in it.")
+               if measured.decode_only(measured.by_id(out["measured_id"]))
+               else Text("プリフィルも同じチップで動いたためです。", "The prefill ran on the same chips."))
         found.append(Text("出力のコストは測定結果 {id} から計算しています: {sys}、{n} 基で出力 {t:,.0f} トークン/秒（システム全体）。"
-                          "チップの費用はすべて出力トークンに割り当てています（プリフィルも同じチップで動いたため）。"
+                          "チップの費用はすべて出力トークンに割り当てています。" + why.ja +
                           "入力のコストは下の欄のプリフィル処理量のままです。",
                           "The output cost comes from the measured record {id}: {sys}, {n} chips, "
                           "{t:,.0f} output tokens/s for the system. All of the chips' cost is "
-                          "charged to output tokens (the prefill ran on the same chips); the "
+                          "charged to output tokens. " + why.en + " The "
                           "input cost still uses the prefill throughput typed.").format(
             id=out["measured_id"], sys=out["measured_system"] or out["measured_chip"],
             n=out["chips_per_replica_used"], t=out["output_tokens_per_s_used"]))

@@ -264,7 +264,7 @@ def fitting_machine(model_id: str, chip: dict, chips: int, weights: str, kv_cach
     return machine
 
 
-def _decode_only(record: dict) -> bool:
+def decode_only(record: dict) -> bool:
     """A system that only decodes (its ``system`` says decode and not prefill: a disaggregated
     prefill/decode system as a whole does both)."""
     system = str(record.get("system") or "").lower()
@@ -302,7 +302,7 @@ def compare(record: dict) -> dict:
            "share": None, "user_share": None, "bound": None, "exceeds": False, "reasons": [],
            "crosses_scale_up": False, "batch_capped": False, "compute_precision": "",
            "chips_modelled": None, "no_ceiling": None,
-           "decode_only": _decode_only(record)}
+           "decode_only": decode_only(record)}
     chips = figures["chip_count"]
     if chip is None:
         row["no_ceiling"] = "chip"
