@@ -136,3 +136,14 @@ def test_clip_quotes_untrusted_values_in_at_most_the_limit():
 ])
 def test_japanese_amounts_are_written_as_the_business_press_writes_them(value, shown):
     assert display("usd", value, "ja") == shown
+
+
+@pytest.mark.parametrize("value, shown_en, shown_ja", [
+    (1_571_000_000_000, "1.57T", "1.57兆 (1.57T)"),   # V4-Pro's count: English as precise as Japanese
+    (671_000_000_000, "671.0B", "6,710億 (671.0B)"),
+    (36_600_000_000, "36.6B", "366億 (36.6B)"),
+    (9_996_000_000, "10.0B", "100億 (10.0B)"),          # rounds up across 10 without a fourth digit
+])
+def test_parameter_counts_show_at_least_three_significant_digits_in_both_languages(value, shown_en, shown_ja):
+    assert display("params", value, "en") == shown_en
+    assert display("params", value, "ja") == shown_ja

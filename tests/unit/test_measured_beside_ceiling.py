@@ -311,6 +311,23 @@ def test_the_cost_front_prices_every_record_of_the_pair_like_the_cost_output(fix
     assert serving()["measured_front"] == {"points": [], "curves": [], "model": "", "chip": ""}
 
 
+def test_a_record_compared_with_another_gives_the_ratio_of_their_throughputs_per_chip(fixture_records):
+    """14,800 tokens/s on 8 chips (1,850 per chip) against 150 per chip: 1,850 / 150."""
+    out = serving(measured_record="fixture-per-system", baseline_record="fixture-per-chip")
+    assert out["measured_ratio_to_baseline"] == pytest.approx(1_850 / 150)
+    assert serving(measured_record="fixture-per-system")["measured_ratio_to_baseline"] is None
+    with pytest.raises(ValidationError) as caught:
+        serving(baseline_record="fixture-per-chip")
+    assert caught.value.field == "baseline_record"
+
+
+def test_google_b200_deepseek_r1_offline_from_mlperf_v5_1_to_v6_0():
+    """Both 8 × B200, as published: 57,116.9 / 31,920.3 tokens/s for the system (the page's ratio)."""
+    out = serving(measured_record="mlperf60-dsr1-offline-google-b200-sxm-180gbx8-trt",
+                  baseline_record="mlperf51-dsr1-offline-google-b200-sxm-180gbx8-trt")
+    assert out["measured_ratio_to_baseline"] == pytest.approx(57_116.9 / 31_920.3)
+
+
 def test_a_price_for_another_chip_is_refused_at_its_field(fixture_records):
     with pytest.raises(ValidationError) as caught:
         serving(measured_record="fixture-per-chip", chip_hour_record="deepseek-h800-rent-2025-02")

@@ -243,6 +243,23 @@ def _revenue_inputs(values: dict) -> tuple[str, ...]:
                                         "output_tokens_per_day")
 
 
+def _per_chip_ratio(values: dict, chosen: dict | None) -> float | None:
+    """The chosen record's tokens/s per chip divided by the baseline record's; ``None`` with no
+    baseline. A baseline without a measured record, or without a tokens/s figure, is refused."""
+    if values["baseline_record"] == NONE:
+        return None
+    if chosen is None:
+        raise ValidationError("baseline_record",
+                              "比べる記録は、上で測定結果の記録を選んだときだけ使います。",
+                              "A record to compare with applies only when a measured record is chosen above.")
+    baseline = measured.normalise(measured.by_id(values["baseline_record"]))["tokens_per_s_per_chip"]
+    if not baseline:
+        raise ValidationError("baseline_record",
+                              "この記録には 1 チップあたりのトークン/秒がないため、比べられません。",
+                              "This record has no tokens/s per chip to compare with.")
+    return chosen["tokens_per_s_per_chip"] / baseline
+
+
 def compute(values: dict) -> dict:
     hit, total_input = values["cache_hit_tokens_per_day"], values["input_tokens_per_day"]
     if hit > total_input:
@@ -297,6 +314,7 @@ def compute(values: dict) -> dict:
         "measured_chip": chosen["record"].get("chip", "") if chosen else "",
         "measured_tokens_per_s_per_chip": chosen["tokens_per_s_per_chip"] if chosen else None,
         "measured_tokens_per_s_per_user": chosen["tokens_per_s_per_user"] if chosen else None,
+        "measured_ratio_to_baseline": _per_chip_ratio(values, chosen),
         "measured_source_url": chosen["record"].get("source_url", "") if chosen else "",
         "chip_hour_record": price["id"] if price else "",
         "chip_hour_source_url": price["source_url"] if price else "",
@@ -521,6 +539,15 @@ SERVING_COST = Calculator(
                         "出力のコストを計算します（効率は 1）。",
                         "A published benchmark in data/measured/: the output cost then uses its "
                         "chip count and its output tokens/s per system (efficiency 1).")),
+        Field("baseline_record", "choice", Text("比べる測定結果の記録（任意）", "Measured record to compare with (optional)"),
+              default=NONE, advanced=True,
+              choices=(Choice(NONE, Text("比べない", "none")),)
+              + tuple(Choice(record["id"], Text(f"{record['id']}", f"{record['id']}"))
+                      for record in measured.records() if record.get("id")),
+              help=Text("選ぶと、上の記録の 1 チップあたりの処理量がこの記録の何倍かを出します"
+                        "（同じ提出者の別の回を比べるときなどに使います）。",
+                        "When chosen, the record above's throughput per chip is given as a multiple of "
+                        "this record's (for example the same submitter in another round).")),
         Field("min_tokens_per_s_per_user", "float", Text("1 ユーザあたりの速度の下限（任意）",
                                                          "Floor on tokens/s per user (optional)"),
               optional=True, unit=Text("トークン/秒", "tokens/s"), minimum=0.0, maximum=1e6,
@@ -599,6 +626,9 @@ SERVING_COST = Calculator(
                                                       "Measured: output tokens/s per chip"), "tokens_per_s"),
         Output("measured_tokens_per_s_per_user", Text("測定値: 1 ユーザあたりのトークン/秒",
                                                       "Measured: tokens/s per user"), "tokens_per_s"),
+        Output("measured_ratio_to_baseline", Text("1 チップあたりの処理量（比べる記録に対する倍率）",
+                                                  "Throughput per chip (multiple of the record compared with)"),
+               "ratio"),
         Output("measured_source_url", Text("測定結果の出典", "Measurement source"), "url"),
         Output("chip_hour_record", Text("チップ時間の単価の記録", "Chip-hour price record"), "text"),
         Output("chip_hour_date", Text("単価の日付", "Price date"), "text"),

@@ -82,10 +82,12 @@ def format_bytes_exact(value: float, lang: str = "en") -> str:
 
 
 def english_magnitude(value: float) -> str:
-    """``671.0B``, ``36.6B``, ``12.7M``: one decimal in the short scale."""
+    """``671.0B``, ``36.6B``, ``1.57T``: one decimal in the short scale, two below 10 so that the
+    English figure has at least the three significant digits the Japanese one shows (1.57兆)."""
     for size, suffix in _SHORT_SCALE:
         if abs(value) >= size:
-            return f"{value / size:,.1f}{suffix}"
+            scaled = value / size
+            return f"{scaled:,.{2 if round(abs(scaled), 2) < 10 else 1}f}{suffix}"
     return f"{value:,.0f}"
 
 
