@@ -25,9 +25,6 @@ NEW_CHIP_IDS = {}
 #: Models measured but without a config in data/models/, with the reason.
 NEW_MODEL_IDS = {
     "deepseek-r1": "DeepSeek-V3's architecture (data/models/deepseek-v3.json) with other weights",
-    "llama-2-70b": "MLPerf's Llama 2 70B benchmark; the calculators have no Llama 2 config",
-    "llama-3.1-70b": "AMD's vLLM table; no Llama 3.1 70B config in data/models yet",
-    "llama-3.3-70b": "NVIDIA's TensorRT-LLM table; Llama 3.1 70B's architecture, no config in data/models yet",
 }
 
 SOURCE_FIELDS = ("id", "publisher", "title", "url", "published", "accessed", "licence", "note")

@@ -33,6 +33,9 @@ PRESETS = {
     "deepseek-v3.2": ("DeepseekV32ForCausalLM", False),
     "kimi-k2-instruct": ("DeepseekV3ForCausalLM", False),
     "llama-3.1-8b": ("LlamaForCausalLM", False),
+    "llama-2-70b": ("LlamaForCausalLM", False),
+    "llama-3.1-70b": ("LlamaForCausalLM", False),
+    "llama-3.3-70b": ("LlamaForCausalLM", False),
     "mixtral-8x7b": ("MixtralForCausalLM", False),
     "qwen3-235b-a22b": ("Qwen3MoeForCausalLM", False),
 }

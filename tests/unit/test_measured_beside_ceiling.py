@@ -47,7 +47,7 @@ FIXTURE = [
      "input_tokens": 1_000, "output_tokens": 1_000, "latency": {"tpot_ms": 1.0},
      "throughput": {"value": 1_000, "unit": "tokens/s", "per": "user"},
      "software": "engine with EAGLE speculative decoding", "source_url": "https://example.org/e"},
-    {"id": "fixture-unknown-model", "model": "llama-3.1-70b", "precision": {"weights": "fp8"},
+    {"id": "fixture-unknown-model", "model": "fixture-model-without-config", "precision": {"weights": "fp8"},
      "chip": "h100-sxm", "chip_count": 8, "scenario": "offline",
      "throughput": {"value": 30_000, "unit": "tokens/s", "per": "system"}, "source_url": "https://example.org/f"},
 ]

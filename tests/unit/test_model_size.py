@@ -70,6 +70,12 @@ PUBLISHED = [
     ("llama-3.1-405b", "total_params", billions(405), "Llama 3.1 model card"),
     ("llama-3.1-8b", "total_params", billions(8), "Llama 3.1 model card"),
     ("llama-3.1-8b", "active_params", billions(8), "Llama 3.1 model card"),
+    # The same model cards: "8B, 70B and 405B sizes" (Llama 3.1), "generative model in 70B"
+    # (Llama 3.3), "7B, 13B, and 70B" (Llama 2, whose smaller vocabulary gives 68.98B: "70B" is a
+    # size class, within half its last digit).
+    ("llama-3.1-70b", "total_params", billions(70), "Llama 3.1 model card"),
+    ("llama-3.3-70b", "total_params", billions(70), "Llama 3.3 model card"),
+    ("llama-2-70b", "total_params", billions(70), "Llama 2 model card"),
     # Qwen2.5-72B model card on Hugging Face: "Number of Parameters: 72.7B".
     ("qwen2.5-72b", "total_params", billions(72.7), "Qwen2.5-72B model card"),
     # GPT-3 paper (arXiv:2005.14165), Table 2.1: "GPT-3 175B ... 175.0B".
@@ -162,7 +168,8 @@ def test_deepseek_v2_lite_2_4b_matches_the_count_without_the_embedding_not_the_v
 
 
 def test_dense_models_are_active_in_full():
-    for model in ("llama-3.1-8b", "llama-3.1-405b", "qwen2.5-72b", "qwen3-8b", "gpt-3"):
+    for model in ("llama-3.1-8b", "llama-3.1-405b", "llama-3.1-70b", "llama-3.3-70b", "llama-2-70b",
+                  "qwen2.5-72b", "qwen3-8b", "gpt-3"):
         result = size(model)
         assert result["active_params"] == result["total_params"], model
         assert result["matmul_params_per_token"] < result["total_params"], model
