@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = {"ja": Path("."), "en": Path("en")}
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-DATA_PAGES = {"sources", "glossary", "chips", "deepseek-models", "measured"}
+DATA_PAGES = {"sources", "glossary", "chips", "deepseek-models", "measured", "measured-records"}
 EXECUTABLE = ("", "text/javascript", "module", "application/javascript")
 
 
