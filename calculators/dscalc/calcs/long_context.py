@@ -180,7 +180,7 @@ def formula(values: dict, out: dict) -> list[str]:
 
 
 def notes(values: dict, out: dict) -> list[Text]:
-    found = [Text("FLOPs は 1 トークン生成あたりで、重み（2 × 掛け算する重み）、注意の本体、インデクサの和です。"
+    found = [Text("FLOPs は 1 トークン生成あたりで、重み（2 × 掛け算する重み）、アテンションの本体、インデクサの和です。"
                   "MLA の注意は吸収しない素朴な形で数えています。MTP 層は含みません。",
                   "FLOPs are per generated token: weights (2 × the weights multiplied), the core "
                   "attention and the indexer. MLA attention is counted in its naive, non-absorbed "
@@ -282,10 +282,10 @@ LONG_CONTEXT = Calculator(
         Output("baseline_flops_per_token", Text("相手の 1 トークンの FLOPs",
                                                 "Baseline FLOPs per token"), "flops"),
         Output("weight_flops", Text("うち重み", "of which weights"), "flops"),
-        Output("attention_flops", Text("うち注意の本体", "of which core attention"), "flops"),
+        Output("attention_flops", Text("うちアテンションの本体", "of which core attention"), "flops"),
         Output("indexer_flops", Text("うちインデクサ", "of which indexer"), "flops"),
         Output("baseline_weight_flops", Text("相手: 重み", "Baseline: weights"), "flops"),
-        Output("baseline_attention_flops", Text("相手: 注意の本体", "Baseline: core attention"),
+        Output("baseline_attention_flops", Text("相手: アテンションの本体", "Baseline: core attention"),
                "flops"),
         Output("baseline_indexer_flops", Text("相手: インデクサ", "Baseline: indexer"), "flops"),
         Output("storage_applied", Text("保存形式が両方に当てはまるか",
