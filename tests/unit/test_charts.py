@@ -192,3 +192,10 @@ def test_a_gantt_table_has_one_row_per_lane_with_every_span_in_time_order(lang):
     assert [row[0] for row in cells] == ["GPU 0", "GPU 1"]
     assert cells[0][1].startswith("F0: 0–1") and cells[0][1].index("F0") < cells[0][1].index("F1: 1")
     assert cells[1][1].startswith(f"{unlabelled}: 0–1") and "B0: 2" in cells[1][1]
+
+
+@pytest.mark.parametrize("values", [[5e-324, 0.0], [1e-300, 2e-300], [-5e-324, 5e-324], [3.0, 3.0 + 4e-16]])
+def test_values_closer_than_any_tick_spacing_still_draw_a_bar_chart(values):
+    chart = BarChart(title="t", value_label="v", categories=("a", "b"),
+                     series=(BarSeries("s", tuple(values)),))
+    ElementTree.fromstring(svg_of(charts.figure(chart, "en")))

@@ -137,6 +137,9 @@ class Scale:
         return self.start + share * (self.end - self.start)
 
 
+_SMALLEST_SPAN = 1e-290
+
+
 def _nice_step(span: float, count: int) -> float:
     raw = span / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
@@ -150,7 +153,9 @@ def linear_range(values: list[float], from_zero: bool) -> tuple[float, float]:
     low, high = min(values), max(values)
     if from_zero:
         low, high = min(low, 0.0), max(high, 0.0)
-    if low == high:
+    # A span near the float's smallest step has no tick spacing to show (and
+    # span / 5 can round to zero), so it is drawn as a single value.
+    if not high - low > _SMALLEST_SPAN:
         low, high = (low - 1, high + 1) if low else (0.0, 1.0)
     step = _nice_step(high - low, 5)
     return math.floor(low / step) * step, math.ceil(high / step) * step
