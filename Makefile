@@ -36,20 +36,7 @@ $(PYODIDE_STAMP): tests/pyodide/requirements.txt
 		--abi none --platform any -d $(PYODIDE_WHEELS) -r tests/pyodide/requirements.txt
 	touch $@
 
-# pyodide-build needs Python >= 3.12; without one, the site loads dscalc by wheel URL instead.
-PYB_VENV := .venv-pyodide-build
-PYB_STAMP := $(PYB_VENV)/.installed
-$(PYB_STAMP): requirements-pyodide-build.txt
-	@py="$$(bash tools/find_python312.sh)"; \
-	if [ -n "$$py" ]; then \
-		"$$py" -m venv $(PYB_VENV) && $(PYB_VENV)/bin/pip install --quiet -r requirements-pyodide-build.txt; \
-	else \
-		echo "No Python >= 3.12 found: dscalc will be loaded by wheel URL, not through pyodide-lock.json."; \
-		mkdir -p $(PYB_VENV); \
-	fi
-	touch $@
-
-setup: $(PY_STAMP) $(NPM_STAMP) $(PYB_STAMP)
+setup: $(PY_STAMP) $(NPM_STAMP)
 
 # The social-card images are drawn with Debian's Noto Sans CJK (fonts-noto-cjk; installed when root).
 fonts:
@@ -80,4 +67,4 @@ bench: setup browser site
 	$(BIN)/python tools/bench.py site
 
 clean:
-	rm -rf site dist build .cache .pytest_cache .hypothesis $(PYB_VENV)
+	rm -rf site dist build .cache .pytest_cache .hypothesis

@@ -122,7 +122,6 @@ def render_form(state, calc_id: str, author_inputs: dict, instance: str, page) -
               for spec in calc["inputs"]}
     defaults = {spec["name"]: values[spec["name"]] for spec in calc["inputs"]
                 if spec["kind"] != "config"}
-    package = "dscalc" if state.lock_tool else ""
     # The runtime and the wheel live once, at the site root, so every page of both languages
     # names the same URLs (and the browser's cache serves them after the first page).
     pyodide = posixpath.normpath(posixpath.join(state.site_root or ".", "assets/pyodide")) + "/"
@@ -131,7 +130,7 @@ def render_form(state, calc_id: str, author_inputs: dict, instance: str, page) -
     return _TEMPLATES.get_template("partials/dscalc/form.html").render(
         calc=calc, answer=answer, values=values, lang=state.lang, instance=instance,
         prefix=f"dscalc-{instance}", wheel=page_relative(page, wheel),
-        package=package, pyodide=page_relative(page, pyodide),
+        wheel_sha256=state.wheel_sha256, pyodide=page_relative(page, pyodide),
         worker=page_relative(page, "assets/dscalc/worker.js"), early_script=EARLY_SCRIPT,
         defaults=json.dumps(defaults, ensure_ascii=False),
         # An attribute, not a <script type="application/json">: Material's instant navigation

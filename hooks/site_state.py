@@ -40,8 +40,11 @@ class BuildState:
     #: Path from this build's root to the folder both languages share ("" or "../").
     site_root: str
     facts: dict
+    #: The dscalc wheel the browser loads (as bytecode), its sha256, and Pyodide's standard
+    #: library with the modules the calculators import as bytecode (hooks/vendoring.py).
     wheel: Path | None = None
-    lock_tool: Path | None = None
+    wheel_sha256: str = ""
+    stdlib_zip: Path | None = None
     #: Per page (``src_uri``): fenced blocks waiting for their HTML, by kind.
     blocks: dict = field(default_factory=dict)
     #: Per page (``src_uri``): its ``PageDates`` (pages that cite no dated record are absent).

@@ -6,9 +6,9 @@
   stale wheel is never served) and copied under ``assets/dscalc/wheels/``.
 - Pyodide and KaTeX are copied from ``node_modules`` (pinned in ``package-lock.json``; nothing
   vendored is committed), once, at the site root (the Japanese build).
-- With pyodide-build, the wheel is registered with its sha256 in the site's
-  ``pyodide-lock.json`` so the worker loads ``dscalc`` by name; without it (no Python ≥ 3.12),
-  the worker loads the wheel by URL.
+- Both the wheel and Pyodide's standard library are served as bytecode compiled by that same
+  Pyodide (``tools/precompile_python.mjs``): a cold boot then compiles no Python in the reader's
+  browser. The worker checks the wheel against the sha256 each form names before unpacking it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ import site_state  # noqa: E402
 ROOT = site_state.ROOT
 NODE_MODULES = ROOT / "node_modules"
 WHEEL_CACHE = ROOT / ".cache" / "wheels"
-LOCK_TOOL = ROOT / ".venv-pyodide-build" / "bin" / "pyodide"
+PRECOMPILED = ROOT / ".cache" / "precompiled"
+PRECOMPILE_TOOL = ROOT / "tools" / "precompile_python.mjs"
 SHARED_ASSETS = ROOT / "docs" / "assets"
 
 #: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
@@ -42,8 +43,8 @@ KATEX_FILES = ("katex.min.js",)
 
 def on_config(config):
     state = site_state.of(config)
-    state.wheel = build_wheel()
-    state.lock_tool = LOCK_TOOL if LOCK_TOOL.exists() else None
+    state.wheel, state.stdlib_zip = precompile(build_wheel())
+    state.wheel_sha256 = hashlib.sha256(state.wheel.read_bytes()).hexdigest()
     return config
 
 
@@ -85,6 +86,25 @@ def build_wheel() -> Path:
     return wheels[0]
 
 
+def precompile(wheel: Path) -> tuple[Path, Path]:
+    """(the wheel as bytecode, Pyodide's python_stdlib.zip with the modules the calculators
+    import as bytecode), cached by wheel, Pyodide version and tool."""
+    pyodide = NODE_MODULES / "pyodide"
+    if not (pyodide / "pyodide.mjs").is_file():
+        raise PluginError("node_modules/pyodide is missing: run `npm ci` (make setup)")
+    key = hashlib.sha256(wheel.read_bytes() + (pyodide / "package.json").read_bytes()
+                         + PRECOMPILE_TOOL.read_bytes()).hexdigest()[:16]
+    target = PRECOMPILED / key
+    compiled_wheel, stdlib_zip = target / wheel.name, target / "python_stdlib.zip"
+    if compiled_wheel.is_file() and stdlib_zip.is_file():
+        return compiled_wheel, stdlib_zip
+    result = subprocess.run(["node", str(PRECOMPILE_TOOL), str(pyodide), str(wheel), str(target)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not compiled_wheel.is_file():
+        raise PluginError(f"precompiling Python for the browser failed:\n{result.stdout}\n{result.stderr}")
+    return compiled_wheel, stdlib_zip
+
+
 def wheel_uri(state) -> str:
     """The wheel's path relative to this build's root."""
     return f"assets/dscalc/wheels/{state.wheel.parent.name}/{state.wheel.name}"
@@ -102,8 +122,7 @@ def on_post_build(config):
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(state.wheel, target / state.wheel.name)
     copy_package_files("pyodide", PYODIDE_FILES, site / "assets" / "pyodide")
-    if state.lock_tool:
-        register_wheel_in_lockfile(state, site / "assets" / "pyodide" / "pyodide-lock.json")
+    shutil.copy2(state.stdlib_zip, site / "assets" / "pyodide" / "python_stdlib.zip")
     copy_package_files("katex/dist", KATEX_FILES, site / "assets" / "katex")
 
 
@@ -136,17 +155,6 @@ def share_theme_assets(site: Path, site_root: str) -> None:
             page.write_text(rewritten, encoding="utf-8")
     for path in shared:
         path.unlink()
-
-
-def register_wheel_in_lockfile(state, lockfile: Path) -> None:
-    """Add dscalc, with its sha256, to the site's copy of pyodide-lock.json (offline)."""
-    result = subprocess.run(
-        [str(state.lock_tool), "lockfile", "add-wheels", "--input",
-         str(NODE_MODULES / "pyodide" / "pyodide-lock.json"), "--output", str(lockfile),
-         "--wheel-url", f"../dscalc/wheels/{state.wheel.parent.name}/", str(state.wheel)],
-        capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PluginError(f"pyodide lockfile add-wheels failed:\n{result.stdout}\n{result.stderr}")
 
 
 def copy_package_files(package: str, names: tuple[str, ...], target: Path) -> None:

@@ -14,6 +14,8 @@ headers as GitHub Pages sends them), so the ratios compare like with like.
 - first result, (a): a cold reader (empty cache) who lands on the KV-cache page and edits a field
   at once: wall time from navigation to the live answer, beside a bare Pyodide boot navigated
   the same way on the same assets (its own page: loadPyodide + one runPython), and their ratio;
+  also a bare boot of npm's Pyodide as shipped (its standard library as source, which the site
+  serves precompiled: tools/precompile_python.mjs), from its own server of the same kind;
   also for a reader who arrives by a link to the form (#dscalc-kv-cache), which is then on
   screen at first paint;
 - first result, (b): a cold reader who scrolls to the calculator, reads for 8 s and then types
@@ -113,6 +115,16 @@ def reading_figures(browser, server, url: str, seconds: float) -> tuple[int, int
 
 
 # ------------------------------------------------------------------ the first live result
+
+def stock_pyodide_server():
+    """A server of npm's Pyodide as shipped, laid out as the site lays out its own."""
+    folder = Path(tempfile.mkdtemp(prefix="stock-pyodide-"))
+    (folder / "assets").mkdir()
+    (folder / "assets" / "pyodide").symlink_to(ROOT / "node_modules" / "pyodide")
+    server = make_server(str(folder))
+    serve_in_background(server)
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
 
 def bare_boot_ms(browser, base: str) -> tuple[float, float]:
     """(wall time from navigation, time inside the page) of a bare Pyodide boot, cold."""
@@ -259,9 +271,11 @@ def main() -> None:
         if "first" not in skip:
             print(f"\nfirst live result, cold, medians of {args.runs} (fresh browser context each; a bare boot "
                   "beside each run, so a busy machine slows both alike):")
-            bare, landed, linked, scrolled = [], [], [], []
+            stock_server, stock_base = stock_pyodide_server()
+            bare, stock, landed, linked, scrolled = [], [], [], [], []
             for _ in range(args.runs):
                 bare.append(bare_boot_ms(browser, base))
+                stock.append(bare_boot_ms(browser, stock_base)[0])
                 landed.append(land_and_edit_ms(browser, base))
                 linked.append(land_and_edit_ms(browser, base, "#dscalc-kv-cache"))
                 scrolled.append(scroll_read_edit_ms(browser, base))
@@ -269,8 +283,11 @@ def main() -> None:
             ratios = [mine / theirs for mine, theirs in zip(landed, bare_wall)]
             print(f"  bare Pyodide boot, navigation -> runPython : {statistics.median(bare_wall):7.0f} ms"
                   f"   (runs: {runs_text(bare_wall)}; inside the page {statistics.median(b for _, b in bare):.0f} ms)")
+            print(f"  bare boot of npm's Pyodide as shipped      : {statistics.median(stock):7.0f} ms"
+                  f"   (runs: {runs_text(stock)})")
             print(f"  (a) land on KV page, edit at once -> answer: {statistics.median(landed):7.0f} ms"
-                  f"   (runs: {runs_text(landed)})")
+                  f"   (runs: {runs_text(landed)}; {statistics.median(landed) / statistics.median(stock):.2f}"
+                  " x the boot as shipped)")
             print(f"      ratio (a) / bare boot                  : {statistics.median(landed) / statistics.median(bare_wall):7.2f}"
                   f"   (run by run: {', '.join(f'{ratio:.2f}' for ratio in ratios)}; median {statistics.median(ratios):.2f})")
             print(f"      the same, arriving by a link to the form : {statistics.median(linked):7.0f} ms"
@@ -282,6 +299,7 @@ def main() -> None:
                   f"{max(selects):.1f} ms max over {len(selects)}")
             print(f"  recompute after typing, beyond debounce   : {statistics.median(typed):7.1f} ms median, "
                   f"{max(typed):.1f} ms max over {len(typed)}")
+            stock_server.shutdown()
         with_lighthouse, with_reading = "lighthouse" not in skip, "reading" not in skip
         if with_lighthouse or with_reading:
             print(f"\nper page (Lighthouse {('median of ' + str(args.runs)) if with_lighthouse else 'skipped'}; "

@@ -140,6 +140,9 @@ UI_STRINGS = {
     "error_timeout": Text("Pyodide の読み込みが時間内に終わりませんでした。",
                           "Pyodide did not finish loading in time."),
     "error_missing": Text("Pyodide のファイルが見つかりません。", "The Pyodide files are missing."),
+    "error_integrity": Text("計算用の Python パッケージがページに記載されたチェックサムと一致しないため、実行しませんでした。",
+                            "The calculators' Python package does not match the checksum this page "
+                            "names, so it was not run."),
     "error_call_timeout": Text("計算が時間内に終わりませんでした。", "The calculation did not finish in time."),
     "copy_link": Text("この条件のリンクをコピー", "Copy a link to this scenario"),
     "copied": Text("リンクをコピーしました", "Link copied"),

@@ -124,9 +124,13 @@ def test_the_keyboard_alone_can_change_a_value(page, base_url):
 @pytest.mark.parametrize("failure, words", [
     ("mime", "MIME"),
     ("missing", "missing"),
+    ("tampered", "checksum"),
 ])
 def test_when_pyodide_cannot_load_the_form_says_so_and_keeps_the_prerender(page, base_url, failure, words):
-    if failure == "mime":
+    if failure == "tampered":  # a wheel that is not the one the page names is never unpacked
+        page.route("**/*.whl", lambda route: route.fulfill(
+            status=200, body=b"PK\x05\x06" + bytes(18), headers={"Content-Type": "application/zip"}))
+    elif failure == "mime":
         page.route("**/pyodide.asm.wasm", lambda route: route.fulfill(
             status=200, body=b"\0asm", headers={"Content-Type": "text/plain"}))
     else:

@@ -210,16 +210,39 @@ def test_every_inline_value_is_what_the_package_computes(site_dir):
     assert checked > 50
 
 
-def test_the_lockfile_registers_the_site_wheel_with_its_sha256(site_dir):
+def test_every_form_names_the_sha256_of_the_wheel_it_loads(site_dir):
     import hashlib
-    if not (ROOT / ".venv-pyodide-build" / "bin" / "pyodide").exists():
-        pytest.skip("pyodide-build needs Python >= 3.12, which this machine lacks; forms load the wheel by URL")
-    lock = json.loads((site_dir / "assets" / "pyodide" / "pyodide-lock.json").read_text())
-    entry = lock["packages"]["dscalc"]
-    wheel = (site_dir / "assets" / "pyodide" / entry["file_name"]).resolve()
-    assert wheel.is_file()
-    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
-    assert 'data-package="dscalc"' in (site_dir / "en" / "kv-cache" / "index.html").read_text()
+    html = (site_dir / "en" / "kv-cache" / "index.html").read_text(encoding="utf-8")
+    wheel = re.search(r'data-wheel="([^"]+)"', html).group(1)
+    named = re.search(r'data-wheel-sha256="([0-9a-f]{64})"', html).group(1)
+    served = (site_dir / "en" / "kv-cache" / wheel).resolve()
+    assert hashlib.sha256(served.read_bytes()).hexdigest() == named
+
+
+def test_the_site_serves_the_calculators_python_as_bytecode_and_nothing_else_changed(site_dir):
+    """Pyodide's stdlib zip differs from npm's only where a module became its bytecode, and the
+    wheel carries every dscalc module as bytecode (tools/precompile_python.mjs)."""
+    import zipfile
+    npm = zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
+    served = zipfile.ZipFile(site_dir / "assets" / "pyodide" / "python_stdlib.zip")
+    original = {info.filename: npm.read(info) for info in npm.infolist()}
+    compiled = []
+    for info in served.infolist():
+        if info.filename in original:
+            assert served.read(info) == original.pop(info.filename), info.filename
+        else:
+            assert info.filename.endswith(".pyc") and original.pop(info.filename[:-1], None) is not None, info.filename
+            compiled.append(info.filename)
+    assert not original, f"entries lost: {sorted(original)[:5]}"
+    for module in ("typing.pyc", "json/__init__.pyc", "dataclasses.pyc", "_pyodide/_base.pyc"):
+        assert module in compiled
+    html = (site_dir / "en" / "kv-cache" / "index.html").read_text(encoding="utf-8")
+    wheel = zipfile.ZipFile((site_dir / "en" / "kv-cache" / re.search(r'data-wheel="([^"]+)"', html).group(1)).resolve())
+    names = set(wheel.namelist())
+    sources = {path.relative_to(ROOT / "calculators").as_posix()
+               for path in (ROOT / "calculators" / "dscalc").rglob("*.py")}
+    assert {name[:-1] for name in names if name.endswith(".pyc")} == sources
+    assert not any(name.endswith(".py") for name in names)
 
 
 def content_html(site_dir: Path):

@@ -236,7 +236,8 @@
   function failureText(text, reason) {
     if (reason === "crashed") return text.status_crashed;
     if (reason === "call_timeout") return `${text.status_error} ${text.error_call_timeout}`;
-    const detail = { mime: text.error_mime, timeout: text.error_timeout, missing: text.error_missing }[reason];
+    const detail = { mime: text.error_mime, timeout: text.error_timeout, missing: text.error_missing,
+                     integrity: text.error_integrity }[reason];
     return detail ? `${text.status_error} ${detail}` : text.status_error;
   }
 

@@ -21,7 +21,7 @@
         type: "init",
         pyodideBase: new URL(form.dataset.pyodide, location.href).href,
         wheelUrl: new URL(form.dataset.wheel, location.href).href,
-        packageName: form.dataset.package || null,
+        wheelSha256: form.dataset.wheelSha256,
         // The page's own calculator is imported during the boot, so the first answer is quick.
         warm: form.dataset.calc,
         lang: form.dataset.lang,
