@@ -287,3 +287,23 @@ def test_python_source_pages_stay_out_of_the_search_index(site_dir):
     for index in ("search/search_index.json", "en/search/search_index.json"):
         docs = json.loads((site_dir / index).read_text(encoding="utf-8"))["docs"]
         assert docs and not [doc["location"] for doc in docs if doc["location"].startswith("source/")]
+
+
+def test_nothing_restyles_the_whole_page_at_start_up_that_can_be_avoided(site_dir):
+    """Material's start-up changes to <html> and <body> would each restyle every element
+    (hooks/theme_startup.py, overrides/partials/dscalc/js_class_early.js)."""
+    palette = next((site_dir / "assets" / "stylesheets").glob("palette.*.min.css")).read_text(encoding="utf-8")
+    assert "data-md-color-switching" not in palette
+    main = next((site_dir / "assets" / "stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    assert "table:is(:not([class]),.dscalc-wrapped)" in main
+    assert "table:not([class])" not in main.replace("table:is(:not([class]),.dscalc-wrapped)", "")
+    for lang in ("", "en/"):
+        article = re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>',
+                            (site_dir / lang / "attention" / "index.html").read_text(encoding="utf-8"),
+                            re.DOTALL).group(1)
+        assert "<table>" not in article  # Material would wrap it at load, restyling the article
+        wrapped = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="dscalc-wrapped">'
+        assert article.count(wrapped) == article.count('class="dscalc-wrapped"') >= 5
+    html = (site_dir / "en" / "attention" / "index.html").read_text(encoding="utf-8")
+    head = html.split("</head>", 1)[0]
+    assert 'classList.replace("no-js", "js")' in head

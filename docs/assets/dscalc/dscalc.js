@@ -543,11 +543,25 @@
     typeset(document.body);
   }
 
-  function keyboardScrollableTables() {
-    for (const wrap of document.querySelectorAll(".md-typeset__scrollwrap")) {
-      if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.hasAttribute("tabindex")) wrap.tabIndex = 0;
-    }
+  function keyboardScrollableTables(root = document) {
+    // Every width is read before any tab stop is written: a write between two reads would make
+    // the browser lay the page out again for each table. Tables inside content the browser skips
+    // (content-visibility: auto, off screen; a closed <details>) are left until it renders them:
+    // reading their width now would lay each of them out, one forced layout per table.
+    const wide = Array.from(root.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])"))
+      .filter((wrap) => !skippedByTheBrowser(wrap) && wrap.scrollWidth > wrap.clientWidth + 1);
+    for (const wrap of wide) wrap.tabIndex = 0;
   }
+  function skippedByTheBrowser(element) {
+    return typeof element.checkVisibility === "function"
+      && !element.checkVisibility({ contentVisibilityAuto: true });
+  }
+  document.addEventListener("contentvisibilityautostatechange", (event) => {
+    if (!event.skipped) keyboardScrollableTables(event.target);
+  }, true);
+  document.addEventListener("toggle", (event) => {
+    if (event.target.open) keyboardScrollableTables(event.target);
+  }, true);
   let resizeTimer = null;
   addEventListener("resize", () => {
     clearTimeout(resizeTimer);
