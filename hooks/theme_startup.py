@@ -57,10 +57,10 @@ def on_post_page(output, page, config):
                         output, count=1)
 
 
-def _edit_sheet(pattern: str, edit) -> None:
-    sheets = sorted(Path(pattern).parent.glob(Path(pattern).name))
+def _edit_sheets(folder: Path, pattern: str, edit) -> None:
+    sheets = sorted(folder.glob(pattern))
     if not sheets:
-        raise PluginError(f"theme_startup: Material's stylesheet {Path(pattern).name} is missing")
+        raise PluginError(f"theme_startup: Material's stylesheet {pattern} is missing")
     for sheet in sheets:
         sheet.write_text(edit(sheet.name, sheet.read_text(encoding="utf-8")), encoding="utf-8")
 
@@ -81,5 +81,5 @@ def _no_switching_rule(name: str, text: str) -> str:
 
 def on_post_build(config):
     stylesheets = Path(config.site_dir) / "assets" / "stylesheets"
-    _edit_sheet(str(stylesheets / "main.*.min.css"), _tables_styled_when_wrapped)
-    _edit_sheet(str(stylesheets / "palette.*.min.css"), _no_switching_rule)
+    _edit_sheets(stylesheets, "main.*.min.css", _tables_styled_when_wrapped)
+    _edit_sheets(stylesheets, "palette.*.min.css", _no_switching_rule)

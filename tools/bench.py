@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -123,7 +124,7 @@ def stock_pyodide_server():
     (folder / "assets" / "pyodide").symlink_to(ROOT / "node_modules" / "pyodide")
     server = make_server(str(folder))
     serve_in_background(server)
-    return server, f"http://127.0.0.1:{server.server_port}/"
+    return server, folder, f"http://127.0.0.1:{server.server_port}/"
 
 
 def bare_boot_ms(browser, base: str) -> tuple[float, float]:
@@ -271,7 +272,7 @@ def main() -> None:
         if "first" not in skip:
             print(f"\nfirst live result, cold, medians of {args.runs} (fresh browser context each; a bare boot "
                   "beside each run, so a busy machine slows both alike):")
-            stock_server, stock_base = stock_pyodide_server()
+            stock_server, stock_folder, stock_base = stock_pyodide_server()
             bare, stock, landed, linked, scrolled = [], [], [], [], []
             for _ in range(args.runs):
                 bare.append(bare_boot_ms(browser, base))
@@ -300,6 +301,7 @@ def main() -> None:
             print(f"  recompute after typing, beyond debounce   : {statistics.median(typed):7.1f} ms median, "
                   f"{max(typed):.1f} ms max over {len(typed)}")
             stock_server.shutdown()
+            shutil.rmtree(stock_folder)  # a symlink to node_modules/pyodide: only the link goes
         with_lighthouse, with_reading = "lighthouse" not in skip, "reading" not in skip
         if with_lighthouse or with_reading:
             print(f"\nper page (Lighthouse {('median of ' + str(args.runs)) if with_lighthouse else 'skipped'}; "

@@ -210,12 +210,17 @@ def test_every_inline_value_is_what_the_package_computes(site_dir):
     assert checked > 50
 
 
+def kv_page_and_its_wheel(site_dir: Path) -> tuple[str, Path]:
+    """(the English KV-cache page's HTML, the wheel file its form loads)."""
+    page = site_dir / "en" / "kv-cache"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    return html, (page / re.search(r'data-wheel="([^"]+)"', html).group(1)).resolve()
+
+
 def test_every_form_names_the_sha256_of_the_wheel_it_loads(site_dir):
     import hashlib
-    html = (site_dir / "en" / "kv-cache" / "index.html").read_text(encoding="utf-8")
-    wheel = re.search(r'data-wheel="([^"]+)"', html).group(1)
+    html, served = kv_page_and_its_wheel(site_dir)
     named = re.search(r'data-wheel-sha256="([0-9a-f]{64})"', html).group(1)
-    served = (site_dir / "en" / "kv-cache" / wheel).resolve()
     assert hashlib.sha256(served.read_bytes()).hexdigest() == named
 
 
@@ -236,8 +241,7 @@ def test_the_site_serves_the_calculators_python_as_bytecode_and_nothing_else_cha
     assert not original, f"entries lost: {sorted(original)[:5]}"
     for module in ("typing.pyc", "json/__init__.pyc", "dataclasses.pyc", "_pyodide/_base.pyc"):
         assert module in compiled
-    html = (site_dir / "en" / "kv-cache" / "index.html").read_text(encoding="utf-8")
-    wheel = zipfile.ZipFile((site_dir / "en" / "kv-cache" / re.search(r'data-wheel="([^"]+)"', html).group(1)).resolve())
+    wheel = zipfile.ZipFile(kv_page_and_its_wheel(site_dir)[1])
     names = set(wheel.namelist())
     sources = {path.relative_to(ROOT / "calculators").as_posix()
                for path in (ROOT / "calculators" / "dscalc").rglob("*.py")}
