@@ -17,7 +17,8 @@ headers as GitHub Pages sends them), so the ratios compare like with like.
   also a bare boot of npm's Pyodide as shipped (its standard library as source, which the site
   serves precompiled: tools/precompile_python.mjs), from its own server of the same kind;
   also for a reader who arrives by a link to the form (#dscalc-kv-cache), which is then on
-  screen at first paint;
+  screen at first paint; and where (a)'s time goes, stage by stage, from the page's own record
+  (when the edit started Python, the worker's boot, unpack, import and warm-up, the answer);
 - first result, (b): a cold reader who scrolls to the calculator, reads for 8 s and then types
   a value: time from the edit to the answer on screen, the 120 ms typing debounce included;
 - recompute: once Python is warm, from an input change to the new result (a select answers at
@@ -141,18 +142,47 @@ def bare_boot_ms(browser, base: str) -> tuple[float, float]:
     return wall, inside
 
 
-def land_and_edit_ms(browser, base: str, anchor: str = "") -> float:
+# What the page reports of its own start (dscalc.js's dscalc:ready) and its first answer.
+RECORD_START = """window.__bench = {};
+document.addEventListener('dscalc:ready', (event) => { window.__bench.ready = event.detail; });
+document.addEventListener('dscalc:result', () => {
+  window.__bench.result = window.__bench.result || performance.now();
+}, true);"""
+
+#: The stages of (a), in order: (label, how many ms it took from the page's record).
+STAGES = (
+    ("page shown, reader's edit starts Python", lambda r: r["ready"]["startedAt"]),
+    ("Pyodide boots in the worker", lambda r: r["ready"]["steps"]["pyodide"]),
+    ("dscalc wheel unpacked", lambda r: r["ready"]["steps"]["wheel"] - r["ready"]["steps"]["pyodide"]),
+    ("dscalc imported", lambda r: r["ready"]["steps"]["import"] - r["ready"]["steps"]["wheel"]),
+    ("page's calculator warmed", lambda r: r["ready"]["steps"]["warm"] - r["ready"]["steps"]["import"]),
+    ("reader's answer on screen", lambda r: r["result"] - r["ready"]["readyAt"]),
+)
+
+
+def land_and_edit_ms(browser, base: str, anchor: str = "") -> tuple[float, dict]:
     """Cold navigation to the KV-cache page (or to ``anchor`` on it), an edit as soon as the field
-    takes one, the answer."""
+    takes one, the answer: (wall ms, the page's own record of its start, for ``STAGES``)."""
     context = browser.new_context()
+    context.add_init_script(RECORD_START)
     page = context.new_page()
     start = time.perf_counter()
     page.goto(base + "en/kv-cache/" + anchor, wait_until="commit")
     page.fill('form.dscalc [name="context_length"]', "65536")
     page.wait_for_function(f"() => {FIRST_FORM}.dataset.answers === '1'", timeout=180_000, polling=10)
     elapsed = (time.perf_counter() - start) * 1000
+    record = page.evaluate("window.__bench")
     context.close()
-    return elapsed
+    return elapsed, record
+
+
+def print_stages(records: list[dict]) -> None:
+    """Where (a)'s time goes, stage by stage (medians; page and worker clocks, so they need not
+    add up to the wall time exactly)."""
+    for label, took in STAGES:
+        values = [took(record) for record in records if record.get("ready") and record.get("result")]
+        if values:
+            print(f"        {label:40s}: {statistics.median(values):7.0f} ms   (runs: {runs_text(values)})")
 
 
 # Time, inside the page, from an input event to the form's next result (dscalc:result).
@@ -278,9 +308,10 @@ def main() -> None:
                 bare.append(bare_boot_ms(browser, base))
                 stock.append(bare_boot_ms(browser, stock_base)[0])
                 landed.append(land_and_edit_ms(browser, base))
-                linked.append(land_and_edit_ms(browser, base, "#dscalc-kv-cache"))
+                linked.append(land_and_edit_ms(browser, base, "#dscalc-kv-cache")[0])
                 scrolled.append(scroll_read_edit_ms(browser, base))
             bare_wall = [wall for wall, _ in bare]
+            landed, landed_records = [wall for wall, _ in landed], [record for _, record in landed]
             ratios = [mine / theirs for mine, theirs in zip(landed, bare_wall)]
             print(f"  bare Pyodide boot, navigation -> runPython : {statistics.median(bare_wall):7.0f} ms"
                   f"   (runs: {runs_text(bare_wall)}; inside the page {statistics.median(b for _, b in bare):.0f} ms)")
@@ -291,6 +322,8 @@ def main() -> None:
                   " x the boot as shipped)")
             print(f"      ratio (a) / bare boot                  : {statistics.median(landed) / statistics.median(bare_wall):7.2f}"
                   f"   (run by run: {', '.join(f'{ratio:.2f}' for ratio in ratios)}; median {statistics.median(ratios):.2f})")
+            print("      where its time goes:")
+            print_stages(landed_records)
             print(f"      the same, arriving by a link to the form : {statistics.median(linked):7.0f} ms"
                   f"   (ratio {statistics.median(linked) / statistics.median(bare_wall):.2f}; runs: {runs_text(linked)})")
             print(f"  (b) scroll to it, read 8 s, type -> answer : {statistics.median(scrolled):7.0f} ms"
