@@ -126,11 +126,13 @@ def render_form(state, calc_id: str, author_inputs: dict, instance: str, page) -
     # names the same URLs (and the browser's cache serves them after the first page).
     pyodide = posixpath.normpath(posixpath.join(state.site_root or ".", "assets/pyodide")) + "/"
     wheel = posixpath.normpath(posixpath.join(state.site_root or ".", vendoring.wheel_uri(state)))
+    snapshot = posixpath.normpath(posixpath.join(state.site_root or ".", vendoring.snapshot_uri(state)))
     source_url = page_relative(page, source_page_uri(calc["source_module"]).replace(".md", "/"))
     return _TEMPLATES.get_template("partials/dscalc/form.html").render(
         calc=calc, answer=answer, values=values, lang=state.lang, instance=instance,
         prefix=f"dscalc-{instance}", wheel=page_relative(page, wheel),
-        wheel_sha256=state.wheel_sha256, pyodide=page_relative(page, pyodide),
+        wheel_sha256=state.wheel_sha256, snapshot=page_relative(page, snapshot),
+        snapshot_sha256=state.snapshot_sha256, pyodide=page_relative(page, pyodide),
         worker=page_relative(page, "assets/dscalc/worker.js"), early_script=EARLY_SCRIPT,
         defaults=json.dumps(defaults, ensure_ascii=False),
         # An attribute, not a <script type="application/json">: Material's instant navigation

@@ -45,6 +45,9 @@ class BuildState:
     wheel: Path | None = None
     wheel_sha256: str = ""
     stdlib_zip: Path | None = None
+    #: The Pyodide memory snapshot made on both (restored instead of a boot), and its sha256.
+    snapshot: Path | None = None
+    snapshot_sha256: str = ""
     #: Per page (``src_uri``): fenced blocks waiting for their HTML, by kind.
     blocks: dict = field(default_factory=dict)
     #: Per page (``src_uri``): its ``PageDates`` (pages that cite no dated record are absent).

@@ -9,6 +9,9 @@
 - Both the wheel and Pyodide's standard library are served as bytecode compiled by that same
   Pyodide (``tools/precompile_python.mjs``): a cold boot then compiles no Python in the reader's
   browser. The worker checks the wheel against the sha256 each form names before unpacking it.
+- The same tool writes a Pyodide memory snapshot (``python.snapshot``, beside the wheel): a worker
+  restores it instead of booting Python, unless the reader's browser reports a slow link or
+  Save-Data (``docs/assets/dscalc/early.js``), and checks it against its sha256 first.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ WHEEL_CACHE = ROOT / ".cache" / "wheels"
 PRECOMPILED = ROOT / ".cache" / "precompiled"
 PRECOMPILE_TOOL = ROOT / "tools" / "precompile_python.mjs"
 SHARED_ASSETS = ROOT / "docs" / "assets"
+#: gzip inside, decoded by the worker: served as application/octet-stream, which hosts leave alone.
+SNAPSHOT_NAME = "python.snapshot"
 
 #: Files of the npm ``pyodide`` package the browser needs (no console.html: it names a CDN).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
@@ -43,8 +48,9 @@ KATEX_FILES = ("katex.min.js",)
 
 def on_config(config):
     state = site_state.of(config)
-    state.wheel, state.stdlib_zip = precompile(build_wheel())
+    state.wheel, state.stdlib_zip, state.snapshot = precompile(build_wheel())
     state.wheel_sha256 = hashlib.sha256(state.wheel.read_bytes()).hexdigest()
+    state.snapshot_sha256 = hashlib.sha256(state.snapshot.read_bytes()).hexdigest()
     return config
 
 
@@ -86,28 +92,34 @@ def build_wheel() -> Path:
     return wheels[0]
 
 
-def precompile(wheel: Path) -> tuple[Path, Path]:
+def precompile(wheel: Path) -> tuple[Path, Path, Path]:
     """(the wheel as bytecode, Pyodide's python_stdlib.zip with the modules the calculators
-    import as bytecode), cached by wheel, Pyodide version and tool."""
+    import as bytecode, the memory snapshot made on both), cached by wheel, Pyodide version and
+    tool."""
     pyodide = NODE_MODULES / "pyodide"
     if not (pyodide / "pyodide.mjs").is_file():
         raise PluginError("node_modules/pyodide is missing: run `npm ci` (make setup)")
     key = hashlib.sha256(wheel.read_bytes() + (pyodide / "package.json").read_bytes()
                          + PRECOMPILE_TOOL.read_bytes()).hexdigest()[:16]
     target = PRECOMPILED / key
-    compiled_wheel, stdlib_zip = target / wheel.name, target / "python_stdlib.zip"
-    if compiled_wheel.is_file() and stdlib_zip.is_file():
-        return compiled_wheel, stdlib_zip
+    outputs = target / wheel.name, target / "python_stdlib.zip", target / SNAPSHOT_NAME
+    if all(path.is_file() for path in outputs):
+        return outputs
     result = subprocess.run(["node", str(PRECOMPILE_TOOL), str(pyodide), str(wheel), str(target)],
                             capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not compiled_wheel.is_file():
+    if result.returncode != 0 or not all(path.is_file() for path in outputs):
         raise PluginError(f"precompiling Python for the browser failed:\n{result.stdout}\n{result.stderr}")
-    return compiled_wheel, stdlib_zip
+    return outputs
 
 
 def wheel_uri(state) -> str:
     """The wheel's path relative to this build's root."""
     return f"assets/dscalc/wheels/{state.wheel.parent.name}/{state.wheel.name}"
+
+
+def snapshot_uri(state) -> str:
+    """The memory snapshot's path relative to this build's root (beside its wheel)."""
+    return f"assets/dscalc/wheels/{state.snapshot.parent.name}/{SNAPSHOT_NAME}"
 
 
 def on_post_build(config):
@@ -121,6 +133,7 @@ def on_post_build(config):
     target = site / "assets" / "dscalc" / "wheels" / state.wheel.parent.name
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(state.wheel, target / state.wheel.name)
+    shutil.copy2(state.snapshot, target / SNAPSHOT_NAME)
     copy_package_files("pyodide", PYODIDE_FILES, site / "assets" / "pyodide")
     shutil.copy2(state.stdlib_zip, site / "assets" / "pyodide" / "python_stdlib.zip")
     copy_package_files("katex/dist", KATEX_FILES, site / "assets" / "katex")

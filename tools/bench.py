@@ -15,7 +15,9 @@ headers as GitHub Pages sends them), so the ratios compare like with like.
   at once: wall time from navigation to the live answer, beside a bare Pyodide boot navigated
   the same way on the same assets (its own page: loadPyodide + one runPython), and their ratio;
   also a bare boot of npm's Pyodide as shipped (its standard library as source, which the site
-  serves precompiled: tools/precompile_python.mjs), from its own server of the same kind;
+  serves precompiled: tools/precompile_python.mjs), from its own server of the same kind, and a
+  bare restore of the site's memory snapshot (what the worker does instead of a boot, unless the
+  reader's browser reports a slow link or Save-Data), with (a)'s ratio to it too;
   also for a reader who arrives by a link to the form (#dscalc-kv-cache), which is then on
   screen at first paint; and where (a)'s time goes, stage by stage, from the page's own record
   (when the edit started Python, the worker's boot, unpack, import and warm-up, the answer);
@@ -31,6 +33,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import posixpath
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,6 +56,18 @@ BOOT_PAGE = """<!doctype html><meta charset="utf-8"><title>boot</title><script t
 const t0 = performance.now();
 const { loadPyodide } = await import("./assets/pyodide/pyodide.mjs");
 const py = await loadPyodide({ indexURL: new URL("./assets/pyodide/", location.href).href });
+py.runPython("1 + 1");
+window.bootMs = performance.now() - t0;
+</script>"""
+# The same, restoring the site's memory snapshot instead of booting (as the worker does, un-gzipped
+# as it downloads), for comparison only: the issue's ratio is against a boot.
+RESTORE_PAGE = """<!doctype html><meta charset="utf-8"><title>restore</title><script type="module">
+const t0 = performance.now();
+const memory = fetch("./SNAPSHOT").then((response) => new Response(
+  response.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+const { loadPyodide } = await import("./assets/pyodide/pyodide.mjs");
+const py = await loadPyodide({ indexURL: new URL("./assets/pyodide/", location.href).href,
+                               _loadSnapshot: memory });
 py.runPython("1 + 1");
 window.bootMs = performance.now() - t0;
 </script>"""
@@ -128,11 +144,20 @@ def stock_pyodide_server():
     return server, folder, f"http://127.0.0.1:{server.server_port}/"
 
 
-def bare_boot_ms(browser, base: str) -> tuple[float, float]:
-    """(wall time from navigation, time inside the page) of a bare Pyodide boot, cold."""
+def snapshot_path(site: Path) -> str:
+    """The memory snapshot's path from the site root, as the KV-cache page names it."""
+    html = (site / "en" / "kv-cache" / "index.html").read_text(encoding="utf-8")
+    named = re.search(r'data-snapshot="([^"]+)"', html).group(1)
+    return posixpath.normpath(posixpath.join("en/kv-cache", named))
+
+
+def bare_boot_ms(browser, base: str, snapshot: str = "") -> tuple[float, float]:
+    """(wall time from navigation, time inside the page) of a bare Pyodide boot, cold; with
+    ``snapshot`` (a path from the site root), a bare restore of that memory snapshot instead."""
     context = browser.new_context()
     page = context.new_page()
-    page.route("**/__boot__.html", lambda route: route.fulfill(body=BOOT_PAGE, content_type="text/html"))
+    body = RESTORE_PAGE.replace("SNAPSHOT", snapshot) if snapshot else BOOT_PAGE
+    page.route("**/__boot__.html", lambda route: route.fulfill(body=body, content_type="text/html"))
     start = time.perf_counter()
     page.goto(base + "__boot__.html", wait_until="commit")
     page.wait_for_function("() => window.bootMs !== undefined", timeout=180_000, polling=10)
@@ -152,7 +177,7 @@ document.addEventListener('dscalc:result', () => {
 #: The stages of (a), in order: (label, how many ms it took from the page's record).
 STAGES = (
     ("page shown, reader's edit starts Python", lambda r: r["ready"]["startedAt"]),
-    ("Pyodide boots in the worker", lambda r: r["ready"]["steps"]["pyodide"]),
+    ("Pyodide boots (or restores) in the worker", lambda r: r["ready"]["steps"]["pyodide"]),
     ("dscalc wheel unpacked", lambda r: r["ready"]["steps"]["wheel"] - r["ready"]["steps"]["pyodide"]),
     ("dscalc imported", lambda r: r["ready"]["steps"]["import"] - r["ready"]["steps"]["wheel"]),
     ("page's calculator warmed", lambda r: r["ready"]["steps"]["warm"] - r["ready"]["steps"]["import"]),
@@ -303,10 +328,12 @@ def main() -> None:
             print(f"\nfirst live result, cold, medians of {args.runs} (fresh browser context each; a bare boot "
                   "beside each run, so a busy machine slows both alike):")
             stock_server, stock_folder, stock_base = stock_pyodide_server()
-            bare, stock, landed, linked, scrolled = [], [], [], [], []
+            bare, stock, restore, landed, linked, scrolled = [], [], [], [], [], []
+            snapshot = snapshot_path(site)
             for _ in range(args.runs):
                 bare.append(bare_boot_ms(browser, base))
                 stock.append(bare_boot_ms(browser, stock_base)[0])
+                restore.append(bare_boot_ms(browser, base, snapshot)[0])
                 landed.append(land_and_edit_ms(browser, base))
                 linked.append(land_and_edit_ms(browser, base, "#dscalc-kv-cache")[0])
                 scrolled.append(scroll_read_edit_ms(browser, base))
@@ -317,11 +344,18 @@ def main() -> None:
                   f"   (runs: {runs_text(bare_wall)}; inside the page {statistics.median(b for _, b in bare):.0f} ms)")
             print(f"  bare boot of npm's Pyodide as shipped      : {statistics.median(stock):7.0f} ms"
                   f"   (runs: {runs_text(stock)})")
+            print(f"  bare restore of the site's memory snapshot : {statistics.median(restore):7.0f} ms"
+                  f"   (runs: {runs_text(restore)})")
             print(f"  (a) land on KV page, edit at once -> answer: {statistics.median(landed):7.0f} ms"
                   f"   (runs: {runs_text(landed)}; {statistics.median(landed) / statistics.median(stock):.2f}"
                   " x the boot as shipped)")
             print(f"      ratio (a) / bare boot                  : {statistics.median(landed) / statistics.median(bare_wall):7.2f}"
                   f"   (run by run: {', '.join(f'{ratio:.2f}' for ratio in ratios)}; median {statistics.median(ratios):.2f})")
+            restored = sum(bool(record.get("ready", {}).get("steps", {}).get("restored"))
+                           for record in landed_records)
+            print(f"      ratio (a) / bare restore               : "
+                  f"{statistics.median(landed) / statistics.median(restore):7.2f}"
+                  f"   (the worker restored the snapshot in {restored} of {len(landed_records)} runs)")
             print("      where its time goes:")
             print_stages(landed_records)
             print(f"      the same, arriving by a link to the form : {statistics.median(linked):7.0f} ms"

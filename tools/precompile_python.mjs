@@ -9,13 +9,16 @@
 // - python_stdlib.zip: the package's zip with each module that Pyodide's start-up or a run of
 //   every calculator imports replaced by its bytecode (`name.py` -> `name.pyc`, which zipimport
 //   loads without a source); every other entry byte for byte;
-// - the wheel, with every module replaced by its bytecode the same way and RECORD rewritten.
+// - the wheel, with every module replaced by its bytecode the same way and RECORD rewritten;
+// - python.snapshot: a Pyodide memory snapshot taken with both loaded and every calculator run
+//   (see below), restored by the worker instead of booting where the reader's link is not slow.
 // Source-less bytecode is smaller to download than source plus bytecode; the price is that a
 // traceback inside the browser shows no source lines (the CLI, notebooks and tests run source).
 // The bytecode is written by the Pyodide that will read it, so its magic number always matches.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const [pyodideDir, wheelPath, outputDir] = process.argv.slice(2).map((path) => resolve(path));
 if (!outputDir) {
@@ -90,4 +93,60 @@ json.dumps({"stdlib_modules": compiled_stdlib, "wheel_modules": compiled_wheel,
 mkdirSync(outputDir, { recursive: true });
 writeFileSync(join(outputDir, "python_stdlib.zip"), pyodide.FS.readFile("/tmp/stdlib-out.zip"));
 writeFileSync(join(outputDir, basename(wheelPath)), pyodide.FS.readFile("/tmp/wheel-out.whl"));
-console.log(report);
+
+// Half of a snapshot is pages of zeros; gzip shrinks them to nothing, but un-gzipping still writes
+// them, which is most of its time in the browser. So the file holds only the pages that are not
+// all zero, and a map of which those are:
+//   "DSCS" | u32 length of the snapshot | u32 page size | one byte per page (1: stored) | pages
+// (little-endian; the last page may be short). docs/assets/dscalc/worker.js reads it back.
+const PAGE_BYTES = 4096;
+function withoutZeroPages(snapshot) {
+  const pages = Math.ceil(snapshot.length / PAGE_BYTES);
+  const stored = new Uint8Array(pages);
+  const kept = [];
+  for (let page = 0; page < pages; page++) {
+    const bytes = snapshot.subarray(page * PAGE_BYTES, Math.min(snapshot.length, (page + 1) * PAGE_BYTES));
+    if (bytes.some((byte) => byte !== 0)) {
+      stored[page] = 1;
+      kept.push(bytes);
+    }
+  }
+  const head = Buffer.alloc(12);
+  head.write("DSCS", 0, "latin1");
+  head.writeUInt32LE(snapshot.length, 4);
+  head.writeUInt32LE(PAGE_BYTES, 8);
+  return Buffer.concat([head, stored, ...kept]);
+}
+
+// python.snapshot: the memory of a Pyodide that booted on the zip above, imported every dscalc
+// module, parsed every data file and ran every calculator — gzip-compressed. A worker that
+// restores it skips Python's start-up, the import and the warm-up: its first answer needs no
+// disk, so the wheel is unpacked after it. Written without its zero pages, then gzip-compressed. It must be restored by this very pyodide.asm.wasm
+// (Pyodide checks the build id) and beside this very zip (zipimport keeps the zip's directory in
+// memory, offsets included): all three are written together, under one key.
+const snapshotting = await loadPyodide({
+  indexURL: pyodideDir + "/", stdLibURL: join(outputDir, "python_stdlib.zip"), _makeSnapshot: true,
+});
+snapshotting.FS.writeFile("/tmp/wheel.whl", readFileSync(join(outputDir, basename(wheelPath))));
+snapshotting.runPython(`
+import gc, importlib, json, pkgutil, site, zipfile
+zipfile.ZipFile("/tmp/wheel.whl").extractall(site.getsitepackages()[0])
+import dscalc, dscalc.data, dscalc.web
+for module in pkgutil.walk_packages(dscalc.__path__, "dscalc."):
+    if not module.name.endswith(".__main__"):
+        importlib.import_module(module.name)
+data = dscalc.data.data_dir()
+for path in sorted(data.rglob("*")):
+    if path.suffix == ".json" or (path.is_dir() and any(path.glob("*.json"))):
+        dscalc.data.load(path.relative_to(data).as_posix())
+for name in dscalc.data.YAML_BUNDLES:
+    dscalc.data.bundle(name)
+for calc in dscalc.calculators():
+    for lang in ("ja", "en"):
+        dscalc.web.respond(json.dumps({"id": calc.id, "inputs": {}, "lang": lang}))
+gc.collect()
+`);
+const memory = snapshotting.makeMemorySnapshot();
+const packed = gzipSync(withoutZeroPages(memory), { level: 9 });
+writeFileSync(join(outputDir, "python.snapshot"), packed);
+console.log(JSON.stringify({ ...JSON.parse(report), snapshot_bytes: memory.length, snapshot_gzip_bytes: packed.length }));

@@ -1,15 +1,24 @@
 """When Python starts: only when the reader comes for a calculator, and early enough that it is
 ready when they get there (timings are `make bench`'s business, never asserted here)."""
 
+import gzip
+import hashlib
+import re
+import struct
+
 import pytest
 from dscalc import run
 
-from helpers import BOOT_TIMEOUT_MS, output_value
+from helpers import BOOT_TIMEOUT_MS, change_and_wait, output_value
 
 # Lighthouse's emulated phone: on it every calculator page opens on prose, its first form below.
 PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
 READING_MS = 3000
-RUNTIME_FILES = ("worker.js", "pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", ".whl")
+RUNTIME_FILES = ("worker.js", "pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", ".whl",
+                 "python.snapshot")
+# What the worker reports of its start (dscalc.js's dscalc:ready event), kept for the test.
+RECORD_START = ("document.addEventListener('dscalc:ready', "
+                "(event) => { window.__started = event.detail.steps; }, { once: true })")
 
 
 def python_requests(watch) -> list[str]:
@@ -131,3 +140,61 @@ def test_the_search_index_loads_when_the_reader_comes_for_search(page, base_url,
     page.wait_for_selector(".md-search-result__item", timeout=60_000)
     assert [url for url in watch.gets if url.endswith("/en/search/search_index.json")]
 
+
+
+def answer_once(page, base_url) -> dict:
+    """Opens the English KV page, edits it, checks the answer against CPython's and returns what
+    the worker reported of its start."""
+    page.add_init_script(RECORD_START)
+    page.goto(base_url + "en/kv-cache/")
+    change_and_wait(page, "context_length", 65_536, "total_bytes")
+    assert output_value(page, "total_bytes") == run("kv-cache", {"context_length": 65_536})["total_bytes"]
+    return page.evaluate("window.__started")
+
+
+def test_python_is_restored_from_its_memory_snapshot_and_answers_as_cpython_does(page, base_url, watch):
+    assert answer_once(page, base_url)["restored"] is True
+    assert len([url for url in watch.gets if url.endswith("python.snapshot")]) == 1
+
+
+def test_a_reader_who_asks_to_save_data_gets_python_booted_without_the_snapshot(page, base_url, watch):
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', "
+                         "{ get: () => ({ saveData: true, effectiveType: '4g', downlink: 10 }) })")
+    assert answer_once(page, base_url)["restored"] is False
+    assert not [url for url in watch.gets if url.endswith("python.snapshot")]
+
+
+def forged_snapshot(real: bytes, how: str) -> bytes:
+    stored = bytearray(gzip.decompress(real))  # the first page is stored: it holds the header
+    if how == "garbage":
+        return gzip.compress(bytes(stored[:4096]) + b"not Python's memory")
+    pages = -(-struct.unpack_from("<I", stored, 4)[0] // struct.unpack_from("<I", stored, 8)[0])
+    build_id = 12 + pages + 16  # the first stored page begins with Pyodide's header
+    struct.pack_into("<I", stored, build_id, struct.unpack_from("<I", stored, build_id)[0] ^ 1)
+    return gzip.compress(bytes(stored), compresslevel=1)
+
+
+@pytest.mark.parametrize("how, page_names_it", [("garbage", False), ("another-pyodide", True)])
+def test_a_snapshot_that_cannot_be_used_is_skipped_and_python_boots(page, base_url, context, how,
+                                                                      page_names_it):
+    """A snapshot that fails its checksum, or one that passes it (the page names it) but was made
+    by another Pyodide, which Pyodide refuses: either way the reader still gets the answer."""
+    served = {}
+
+    def snapshot(route):
+        served.setdefault("bytes", forged_snapshot(route.fetch().body(), how))
+        route.fulfill(status=200, body=served["bytes"], headers={"Content-Type": "application/octet-stream"})
+
+    def kv_page(route):
+        html = route.fetch().text()
+        if page_names_it:  # the page names the forged snapshot's sha256, so only Pyodide can refuse it
+            real = context.request.get(base_url + "assets/dscalc/wheels/" + re.search(
+                r'wheels/([^"]+/python\.snapshot)"', html).group(1)).body()
+            served.setdefault("bytes", forged_snapshot(real, how))
+            html = re.sub(r'data-snapshot-sha256="[0-9a-f]+"',
+                          f'data-snapshot-sha256="{hashlib.sha256(served["bytes"]).hexdigest()}"', html)
+        route.fulfill(status=200, body=html, headers={"Content-Type": "text/html; charset=utf-8"})
+
+    context.route("**/python.snapshot", snapshot)
+    context.route("**/en/kv-cache/", kv_page)
+    assert answer_once(page, base_url)["restored"] is False

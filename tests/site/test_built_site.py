@@ -224,6 +224,43 @@ def test_every_form_names_the_sha256_of_the_wheel_it_loads(site_dir):
     assert hashlib.sha256(served.read_bytes()).hexdigest() == named
 
 
+def with_zero_pages(stored: bytes) -> bytes:
+    """The snapshot as Pyodide made it, from the file without its zero pages (the format
+    tools/precompile_python.mjs writes and the worker reads)."""
+    import struct
+    magic, length, page_bytes = struct.unpack_from("<4sII", stored)
+    assert magic == b"DSCS"
+    pages = -(-length // page_bytes)
+    kept, at, memory = stored[12:12 + pages], 12 + pages, bytearray(length)
+    for page, is_stored in enumerate(kept):
+        if is_stored:
+            size = min(page_bytes, length - page * page_bytes)
+            memory[page * page_bytes:page * page_bytes + size] = stored[at:at + size]
+            at += size
+    assert at == len(stored)
+    return bytes(memory)
+
+
+def test_every_form_names_a_memory_snapshot_made_by_the_pyodide_the_site_serves(site_dir):
+    """The snapshot lies beside the wheel, is the one whose sha256 the form names, is gzip inside,
+    and carries the build id of the site's own Pyodide (which refuses any other)."""
+    import gzip
+    import hashlib
+    import struct
+    html, wheel = kv_page_and_its_wheel(site_dir)
+    snapshot = (site_dir / "en" / "kv-cache" / re.search(r'data-snapshot="([^"]+)"', html).group(1)).resolve()
+    assert snapshot.parent == wheel.parent and snapshot.name == "python.snapshot"
+    packed = snapshot.read_bytes()
+    assert hashlib.sha256(packed).hexdigest() == re.search(r'data-snapshot-sha256="([0-9a-f]{64})"', html).group(1)
+    memory = with_zero_pages(gzip.decompress(packed))
+    assert memory.count(0) > len(memory) // 3, "the zero pages come back"
+    build_id = "".join(f"{word:08x}" for word in struct.unpack_from("<8I", memory, 16))
+    pyodide = (site_dir / "assets" / "pyodide" / "pyodide.mjs").read_text(encoding="utf-8")
+    assert build_id == re.search(r'BUILD_ID:"([0-9a-f]{64})"', pyodide).group(1)
+    japanese = (site_dir / "kv-cache" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'data-snapshot-sha256="([0-9a-f]{64})"', japanese).group(1) == hashlib.sha256(packed).hexdigest()
+
+
 def test_the_site_serves_the_calculators_python_as_bytecode_and_nothing_else_changed(site_dir):
     """Pyodide's stdlib zip differs from npm's only where a module became its bytecode, and the
     wheel carries every dscalc module as bytecode (tools/precompile_python.mjs)."""

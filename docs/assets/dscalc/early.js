@@ -22,6 +22,11 @@
         pyodideBase: new URL(form.dataset.pyodide, location.href).href,
         wheelUrl: new URL(form.dataset.wheel, location.href).href,
         wheelSha256: form.dataset.wheelSha256,
+        // Restoring Python's memory instead of booting it saves its start-up, the import and the
+        // warm-up (~0.5 s on a desktop, about four times that on a phone) for ~6 MB more download:
+        // a win on a fast link, a loss on a slow one (README, "Speed").
+        snapshotUrl: starter.slowLink() ? null : new URL(form.dataset.snapshot, location.href).href,
+        snapshotSha256: form.dataset.snapshotSha256,
         // The page's own calculator is imported during the boot, so the first answer is quick.
         warm: form.dataset.calc,
         lang: form.dataset.lang,
@@ -29,6 +34,12 @@
       window.__dscalcEarly = early;
       root.dataset.dscalcRuntime = "started";
       return early;
+    },
+    // True where the browser says the link is slow or the reader asked to save data (Network
+    // Information API; where a browser does not say, the link is taken as not slow).
+    slowLink() {
+      const link = navigator.connection;
+      return Boolean(link && (link.saveData || /^(slow-2g|2g|3g)$/.test(link.effectiveType || "")));
     },
     // The form a link (#id) points at: the form itself, something inside it, or the heading that
     // introduces it (the form follows the heading before the next heading).
