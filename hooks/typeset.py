@@ -4,7 +4,9 @@ browser KaTeX is loaded only when a calculator's formula changes.
 
 pymdownx.arithmatex (generic mode) leaves ``<span class="arithmatex">\\(…\\)</span>`` and
 ``<div class="arithmatex">\\[…\\]</div>``; each becomes KaTeX's MathML, marked ``data-typeset`` and
-carrying its TeX in ``data-tex``. A formula KaTeX cannot parse fails the build.
+carrying its TeX in ``data-tex``. A formula KaTeX cannot parse fails the build. The MathML is
+brought within MathML Core (letters for mathvariant, no TeX annotation) by
+``docs/assets/dscalc/mathml_core.js``, the function the browser uses after a recompute.
 
 MathML, not KaTeX's HTML: MathML Core renders natively in Chromium, Firefox and Safari, screen
 readers read it, and it needs no stylesheet or web font; KaTeX's HTML put about five times as many
@@ -30,9 +32,6 @@ import site_state  # noqa: E402
 RENDERER = site_state.ROOT / "tools" / "katex_render.mjs"
 ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<body>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\s*\\[\[(](?P<tex>.*)\\[\])]\s*$", re.DOTALL)
-#: KaTeX wraps each formula in <semantics> with its TeX in an <annotation>: the element keeps the
-#: TeX in data-tex already, and screen readers read the MathML, not the annotation.
-ANNOTATION = re.compile(r"</?semantics>|<annotation encoding=\"application/x-tex\">.*?</annotation>", re.DOTALL)
 
 
 class Katex:
@@ -45,7 +44,7 @@ class Katex:
     def render(self, tex: str, display: bool) -> str:
         key = (tex, display)
         if key not in self.cache:
-            self.cache[key] = ANNOTATION.sub("", self._ask(tex, display))
+            self.cache[key] = self._ask(tex, display)
         return self.cache[key]
 
     def _ask(self, tex: str, display: bool) -> str:

@@ -1,6 +1,8 @@
 """Issue-4 pages in the browser: a pasted config, and the seed's GPT-3 claim in one click."""
 
 import json
+import subprocess
+from pathlib import Path
 
 import dscalc
 import dscalc.web
@@ -47,3 +49,30 @@ def test_the_routing_toy_recomputes_with_typed_biases(page, base_url):
     shown = form(page, "moe-routing").locator('output[name="selected_experts_text"]').inner_text()
     assert shown == dscalc.web.evaluate("moe-routing", {"biases": biases}, "en")["display"]["selected_experts_text"]
     wait_ready(page, "moe-routing")
+
+
+def test_a_recomputed_formula_is_typeset_as_the_build_typesets_it(page, base_url):
+    """The routing toy's formulas hold \\mathcal letters; after a recompute the browser typesets
+    them through the same mathml_core.js as tools/katex_render.mjs: 𝒮 stays 𝒮 (in MathML Core a
+    mathvariant would be drawn as an italic S)."""
+    page.goto(base_url + "en/moe/")
+    biases = ",".join(["0"] * 15 + ["9"])
+    form(page, "moe-routing").locator("details.dscalc-advanced > summary").click()
+    change_and_wait(page, "biases", biases, calc_id="moe-routing")
+    lines = form(page, "moe-routing").locator(".dscalc-formula-lines")
+    page.wait_for_function(
+        "() => { const l = document.querySelector('form.dscalc[data-calc=\"moe-routing\"] .dscalc-formula-lines');"
+        " return !l.querySelector('.arithmatex:not([data-typeset])'); }", timeout=BOOT_TIMEOUT_MS)
+    chosen = lines.locator(".arithmatex").nth(3)
+    tex = chosen.get_attribute("data-tex")
+    assert tex.startswith(r"\mathcal{S}") and "15" in tex
+    renderer = Path(__file__).resolve().parents[2] / "tools" / "katex_render.mjs"
+    done = subprocess.run(["node", str(renderer)], input=json.dumps({"tex": tex, "display": True}) + "\n",
+                          capture_output=True, text=True, encoding="utf-8", check=True)
+    built = json.loads(done.stdout)["html"]
+    shown = chosen.evaluate("e => e.innerHTML")
+    assert "𝒮" in shown and "𝒢" in shown
+    # Compared as the browser parses both (it writes <mspace/> as <mspace></mspace>, and so on).
+    assert chosen.evaluate("(e, built) => { const t = document.createElement('div'); t.innerHTML = built;"
+                           " return t.innerHTML === e.innerHTML; }", built)
+    assert lines.locator("[mathvariant]:not([mathvariant=normal])").count() == 0

@@ -315,6 +315,27 @@ def test_formulas_are_mathml_typeset_at_build_time(site_dir):
     assert formulas > 500
 
 
+def test_formulas_stay_within_mathml_core(site_dir):
+    """Chromium implements MathML Core: a mathvariant other than "normal" is drawn as a plain italic
+    letter (ℝ as R), and columnalign is not read. docs/assets/dscalc/mathml_core.js writes the
+    letters themselves; dscalc.css aligns the table layouts KaTeX uses."""
+    letters = {"mla/index.html": "ℝ", "moe/index.html": "𝒮𝒯𝒢ℒ𝟙", "r1/index.html": "𝔼", "fp8/index.html": "𝟶𝚡𝟷𝙳"}
+    css = (ROOT / "docs" / "assets" / "dscalc" / "dscalc.css").read_text(encoding="utf-8")
+    tables = 0
+    for path, text in content_html(site_dir):
+        for formula in re.findall(r"<math\b.*?</math>", text, re.DOTALL):
+            assert not re.search(r'mathvariant="(?!normal")', formula), (path, formula[:300])
+            assert "<annotation" not in formula, path
+            for align in re.findall(r'<mtable[^>]*\scolumnalign="([^"]*)"', formula):
+                assert align == "left left" or re.fullmatch(r"right left( right left)*( right)?", align), (path, align)
+                tables += 1
+    assert tables >= 4 and '[columnalign="left left"]' in css and '[columnalign^="right left"]' in css
+    for page, expected in letters.items():
+        for base in (site_dir, site_dir / "en"):
+            text = (base / page).read_text(encoding="utf-8")
+            assert all(letter in text for letter in expected), (base / page, expected)
+
+
 def test_every_diagram_reserves_its_box_before_it_loads(site_dir):
     images = 0
     for path, text in content_html(site_dir):

@@ -24,6 +24,8 @@
   const MAX_URL_VALUE = 512;       // longer values (pasted configs, long lists) stay out of URLs
   let runtime = null;
   let katexLoading = null;
+  // This script's folder (assets/dscalc/ under any sub-path), for files loaded on demand.
+  const OWN_BASE = document.currentScript ? new URL(".", document.currentScript.src).href : null;
 
   // ------------------------------------------------------------------ the worker
 
@@ -486,18 +488,27 @@
     return meta ? new URL(meta.getAttribute("content"), location.href).href : null;
   }
 
-  function loadKatex() {
-    if (window.katex) return Promise.resolve(window.katex);
-    if (katexLoading) return katexLoading;
-    const base = katexBase();
-    if (!base) return Promise.reject(new Error("no katex"));
-    katexLoading = new Promise((resolve, reject) => {
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = base + "katex.min.js";
-      script.onload = () => resolve(window.katex);
+      script.src = src;
+      script.onload = resolve;
       script.onerror = reject;
       document.head.append(script);
     });
+  }
+
+  // KaTeX, and mathml_core.js beside this script: the build passes every formula through the same
+  // function (tools/katex_render.mjs), so a recomputed formula reads as the prerendered one did.
+  function loadKatex() {
+    if (window.katex && window.dscalcMathCore) return Promise.resolve(window.katex);
+    if (katexLoading) return katexLoading;
+    const base = katexBase();
+    if (!base || !OWN_BASE) return Promise.reject(new Error("no katex"));
+    katexLoading = Promise.all([
+      window.katex ? null : loadScript(base + "katex.min.js"),
+      window.dscalcMathCore ? null : loadScript(OWN_BASE + "mathml_core.js"),
+    ]).then(() => window.katex);
     return katexLoading;
   }
 
@@ -510,7 +521,8 @@
         const source = element.textContent.trim();
         const display = source.startsWith("\\[");
         const tex = source.replace(/^\\[[(]/, "").replace(/\\[\])]$/, "");
-        katex.render(tex, element, { displayMode: display, throwOnError: false, output: "mathml" });
+        const mathml = katex.renderToString(tex, { displayMode: display, throwOnError: false, output: "mathml" });
+        element.innerHTML = window.dscalcMathCore.toMathCore(mathml);
         element.dataset.typeset = "true";
         // A wide formula scrolls sideways; keyboard users must be able to scroll it too.
         if (display) element.tabIndex = 0;
