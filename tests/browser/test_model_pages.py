@@ -1,12 +1,15 @@
 """Issue-4 pages in the browser: a pasted config, and the seed's GPT-3 claim in one click."""
 
 import json
-import subprocess
+import sys
 from pathlib import Path
 
 import dscalc
 import dscalc.web
 from helpers import BOOT_TIMEOUT_MS, change_and_wait, form, output_value, wait_ready
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "hooks"))
+import typeset  # noqa: E402  (the build's own renderer, to compare a recomputed formula with)
 
 
 def test_pasting_a_config_into_model_size_gives_the_totals(page, base_url):
@@ -66,10 +69,7 @@ def test_a_recomputed_formula_is_typeset_as_the_build_typesets_it(page, base_url
     chosen = lines.locator(".arithmatex").nth(3)
     tex = chosen.get_attribute("data-tex")
     assert tex.startswith(r"\mathcal{S}") and "15" in tex
-    renderer = Path(__file__).resolve().parents[2] / "tools" / "katex_render.mjs"
-    done = subprocess.run(["node", str(renderer)], input=json.dumps({"tex": tex, "display": True}) + "\n",
-                          capture_output=True, text=True, encoding="utf-8", check=True)
-    built = json.loads(done.stdout)["html"]
+    built = typeset.KATEX.render(tex, True)
     shown = chosen.evaluate("e => e.innerHTML")
     assert "𝒮" in shown and "𝒢" in shown
     # Compared as the browser parses both (it writes <mspace/> as <mspace></mspace>, and so on).

@@ -57,7 +57,8 @@
   function toMathCore(mathml) {
     return mathml.replace(ANNOTATION, "").replace(STYLED_TOKEN, (token, tag, variant, text) => {
       const styled = Array.from(text).map((ch) => styledCharacter(ch, variant));
-      if (variant === "normal" || !text || styled.some((ch) => ch === null)) return token;
+      // "normal" (MathML Core's own) and Greek or punctuation have no styled form: kept as written.
+      if (!text || styled.some((ch) => ch === null)) return token;
       // An <mi> of one letter is italic by default; a styled letter is already its own shape.
       return `<${tag}>${styled.join("")}</${tag}>`;
     });
